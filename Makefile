@@ -1,0 +1,40 @@
+# Two commands from nothing but python3 and make:
+#   make run   - set up, build the database from seeds/, serve on :8000
+#   make test  - set up, lint, type-check, run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB := data/summit.db
+SEEDS := $(wildcard seeds/*.toml)
+MIGRATIONS := $(wildcard migrations/*.py migrations/versions/*.py)
+
+.PHONY: run test lint db openapi bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Rebuilt when missing or older than any seed file or migration.
+$(DB): $(STAMP) $(SEEDS) $(MIGRATIONS)
+	$(BIN)/summit-api load --db $@
+
+db: $(DB)
+
+run: $(DB)
+	DATABASE_URL=sqlite:///$(DB) $(BIN)/summit-api serve --host 0.0.0.0 --port 8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+openapi: $(DB)
+	@DATABASE_URL=sqlite:///$(DB) $(BIN)/summit-api openapi
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

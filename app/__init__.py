@@ -1,0 +1,1 @@
+"""Summit API: a read-only REST API over the Central Asia–China summits dataset."""

@@ -1,0 +1,75 @@
+"""`summit-api load | check | serve | openapi`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app import loader
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="summit-api", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate the seed files; build nothing")
+    check.add_argument("--seeds", type=Path, default=loader.DEFAULT_SEEDS)
+
+    load = sub.add_parser("load", help="validate the seeds and atomically rebuild the database")
+    load.add_argument("--seeds", type=Path, default=loader.DEFAULT_SEEDS)
+    load.add_argument("--db", type=Path, default=None, help="target file (default: DATABASE_URL)")
+
+    serve = sub.add_parser("serve", help="serve the API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document")
+    openapi.add_argument("--indent", type=int, default=2)
+
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return loader.main_check(args.seeds)
+    if args.command == "load":
+        from app.settings import Settings
+
+        return loader.main_load(args.seeds, args.db or Settings().database_path)
+    if args.command == "serve":
+        return _serve(args.host, args.port, args.workers)
+    if args.command == "openapi":
+        import json
+
+        from app.main import create_app
+        from app.settings import Settings
+
+        print(json.dumps(create_app(Settings()).openapi(), indent=args.indent, ensure_ascii=False))
+        return 0
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _serve(host: str, port: int, workers: int) -> int:
+    import uvicorn
+
+    from app.settings import Settings
+
+    path = Settings().database_path
+    if not path.is_file():
+        print(f"no database at {path}: run `summit-api load` first", file=sys.stderr)
+        return 1
+    uvicorn.run(
+        "app.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Look-ups shared by several routes, as dependencies that raise the 404 or the 422."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+
+from app.catalog import Catalog, Item
+from app.problems import ProblemError, bad_parameter, not_found
+
+ID_PATTERN = r"^[A-Za-z0-9 ._'-]{1,80}$"
+
+
+def get_catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+class FoundCountry:
+    """A country resolved from any of its keys; `canonical` is set when the key was an alias."""
+
+    def __init__(self, item: Item, canonical: str | None) -> None:
+        self.item = item
+        self.canonical = canonical
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Link": f'<{self.canonical}>; rel="canonical"'} if self.canonical else {}
+
+
+def resolve_country(
+    catalog: CatalogDep,
+    country_id: Annotated[
+        str,
+        Path(
+            max_length=80,
+            description="ISO alpha-2 (canonical, e.g. `kg`), alpha-3 (`KGZ`), numeric (`417`) "
+            "or English name (`kyrgyzstan`), case-insensitive.",
+            examples=["kg"],
+        ),
+    ],
+) -> FoundCountry:
+    cid = catalog.country_id(country_id)
+    if cid is None:
+        raise not_found("country", country_id)
+    item = catalog.by_id["countries"][cid]
+    return FoundCountry(item, None if country_id == cid else item["url"])
+
+
+CountryDep = Annotated[FoundCountry, Depends(resolve_country)]
+
+
+def country_filter(catalog: Catalog, name: str, value: str | None) -> str | None:
+    """A country query parameter: any key form; an unknown one is a 422 naming the choices."""
+    if value is None:
+        return None
+    cid = catalog.country_id(value)
+    if cid is None:
+        raise bad_parameter(
+            name,
+            f"unknown country {value[:80]!r}",
+            "a country's alpha-2, alpha-3, numeric code or name: "
+            + ", ".join(c["id"] for c in catalog.countries),
+            status=422,
+        )
+    return cid
+
+
+def id_filter(catalog: Catalog, name: str, collection: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value not in catalog.by_id[collection]:
+        raise bad_parameter(
+            name,
+            f"unknown {name} {value[:80]!r}",
+            "one of: " + ", ".join(catalog.by_id[collection]),
+            status=422,
+        )
+    return value
+
+
+def lookup(catalog: Catalog, collection: str, what: str, id_: str) -> Item:
+    item = catalog.get(collection, id_)
+    if item is None:
+        raise not_found(what, id_)
+    return item
+
+
+def filter_query(description: str) -> object:
+    return Query(max_length=80, description=description)
+
+
+__all__ = ["CatalogDep", "CountryDep", "ProblemError", "country_filter", "id_filter", "lookup"]

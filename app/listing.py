@@ -1,0 +1,249 @@
+"""The one way a list or an object leaves the API: fields, sort, pagination, JSON or CSV.
+
+Every collection goes through `collection_response`, every single object through
+`item_response`, so `?fields=`, `?sort=`, `?limit=`/`?offset=`, the `Link` header and
+CSV behave the same on every endpoint.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+import orjson
+from fastapi import Depends, Query, Request
+from fastapi.dependencies.utils import get_flat_dependant
+from fastapi.routing import APIRoute
+from starlette.responses import Response
+
+from app.catalog import Item
+from app.problems import ProblemError, bad_parameter
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+MAX_PARAM_LENGTH = 200
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+class ListParams:
+    """Paging, shaping and format parameters shared by every collection."""
+
+    def __init__(
+        self,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")
+        ] = DEFAULT_LIMIT,
+        offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
+        fields: Annotated[
+            str | None,
+            Query(
+                max_length=MAX_PARAM_LENGTH,
+                description="Comma-separated fields to return for each item, e.g. `id,name`.",
+            ),
+        ] = None,
+        sort: Annotated[
+            str | None,
+            Query(
+                max_length=MAX_PARAM_LENGTH,
+                description="Comma-separated sort keys; `-` for descending, e.g. `-name,id`.",
+            ),
+        ] = None,
+        format: Annotated[
+            Literal["json", "csv"] | None,
+            Query(description="`csv` for a CSV table (same as `Accept: text/csv`)."),
+        ] = None,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+        self.fields = fields
+        self.sort = sort
+        self.format = format
+
+
+ListQuery = Annotated[ListParams, Depends()]
+FieldsQuery = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_PARAM_LENGTH,
+        description="Comma-separated fields to return, e.g. `id,name`.",
+    ),
+]
+
+
+def _names(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def select_fields(items: Sequence[Item], raw: str | None, available: Sequence[str]) -> list[Item]:
+    if raw is None:
+        return list(items)
+    wanted = _names(raw)
+    unknown = [f for f in wanted if f not in available]
+    if unknown or not wanted:
+        message = f"unknown field(s) {', '.join(unknown)}" if unknown else "no field named"
+        raise bad_parameter("fields", message, "comma-separated names from: " + ", ".join(available))
+    keep = [f for f in available if f in wanted]
+    return [{k: item[k] for k in keep} for item in items]
+
+
+def _sort_key(field: str) -> Any:
+    def key(item: Item) -> tuple[bool, Any]:
+        value = item[field]
+        if isinstance(value, dict):
+            value = value.get("name", "")
+        if isinstance(value, str):
+            value = value.casefold()
+        return (value is None, value if value is not None else 0)
+
+    return key
+
+
+def sort_items(items: list[Item], raw: str | None, sortable: Sequence[str]) -> list[Item]:
+    if raw is None:
+        return items
+    keys = _names(raw)
+    unknown = [k.lstrip("-") for k in keys if k.lstrip("-") not in sortable]
+    if unknown or not keys:
+        message = f"cannot sort by {', '.join(unknown)}" if unknown else "no sort key named"
+        raise bad_parameter("sort", message, "comma-separated, `-` for descending: " + ", ".join(sortable))
+    result = list(items)
+    for key in reversed(keys):  # stable sorts, last key first
+        result.sort(key=_sort_key(key.lstrip("-")), reverse=key.startswith("-"))
+    return result
+
+
+def wants_csv(request: Request, format: str | None) -> bool:
+    if format is not None:
+        return format == "csv"
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept
+
+
+def _flatten(prefix: str, value: Any, row: dict[str, str]) -> None:
+    """Objects become dotted columns; lists of objects with ids become `; `-joined ids;
+    lists of strings are `; `-joined; any other list is compact JSON."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(f"{prefix}.{k}" if prefix else k, v, row)
+    elif isinstance(value, list):
+        if all(isinstance(v, dict) and "id" in v for v in value):
+            row[prefix] = "; ".join(str(v["id"]) for v in value)
+        elif all(isinstance(v, str) for v in value):
+            row[prefix] = "; ".join(value)
+        else:
+            row[prefix] = orjson.dumps(value).decode()
+    elif value is None:
+        row[prefix] = ""
+    elif isinstance(value, bool):
+        row[prefix] = "true" if value else "false"
+    else:
+        row[prefix] = str(value)
+
+
+def to_csv(items: Sequence[Item]) -> bytes:
+    rows = []
+    columns: dict[str, None] = {}
+    for item in items:
+        row: dict[str, str] = {}
+        _flatten("", item, row)
+        rows.append(row)
+        columns.update(dict.fromkeys(row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _page_link(request: Request, offset: int, limit: int) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
+    params += [("limit", str(limit)), ("offset", str(offset))]
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def pagination_links(request: Request, total: int, limit: int, offset: int) -> str | None:
+    if total <= limit and offset == 0:
+        return None
+    last = max(0, (total - 1) // limit * limit)
+    links = [(0, "first")]
+    if offset > 0:
+        links.append((max(0, offset - limit), "prev"))
+    if offset + limit < total:
+        links.append((offset + limit, "next"))
+    links.append((last, "last"))
+    return ", ".join(f'<{_page_link(request, o, limit)}>; rel="{rel}"' for o, rel in links)
+
+
+def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), media_type="application/json", headers=headers)
+
+
+def collection_response(
+    request: Request,
+    items: Sequence[Item],
+    params: ListParams,
+    sortable: Sequence[str],
+    name: str,
+    canonical: str | None = None,
+) -> Response:
+    available = list(items[0]) if items else []
+    ordered = sort_items(list(items), params.sort, sortable)
+    page = ordered[params.offset : params.offset + params.limit]
+    if params.fields is not None:
+        available = available or list(sortable)
+        page = select_fields(page, params.fields, available)
+    total = len(ordered)
+    headers = {"X-Total-Count": str(total)}
+    links = [f'<{canonical}>; rel="canonical"'] if canonical else []
+    page_links = pagination_links(request, total, params.limit, params.offset)
+    if page_links:
+        links.append(page_links)
+    if links:
+        headers["Link"] = ", ".join(links)
+    if wants_csv(request, params.format):
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return Response(to_csv(page), media_type=CSV_MEDIA_TYPE, headers=headers)
+    body = {"items": page, "total": total, "limit": params.limit, "offset": params.offset}
+    return json_response(body, headers)
+
+
+def item_response(item: Item, fields: str | None, headers: dict[str, str] | None = None) -> Response:
+    return json_response(select_fields([item], fields, list(item))[0], headers)
+
+
+def reject_unknown_params(request: Request) -> None:
+    """An unknown or repeated query parameter is an error naming what the endpoint accepts."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    accepted = _accepted_params(route)
+    unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in accepted]
+    repeated = [k for k in dict.fromkeys(request.query_params.keys()) if len(request.query_params.getlist(k)) > 1]
+    errors = [
+        {"location": "query", "name": k[:100], "message": "unknown parameter", "accepted": ", ".join(sorted(accepted)) or "none"}
+        for k in unknown[:20]
+    ]
+    errors += [
+        {"location": "query", "name": k[:100], "message": "given more than once", "accepted": "a single value"}
+        for k in repeated[:20]
+        if k in accepted
+    ]
+    if errors:
+        names = ", ".join(repr(e["name"]) for e in errors)
+        raise ProblemError(400, f"Bad query parameter(s): {names}.", errors)
+
+
+_ACCEPTED: dict[int, frozenset[str]] = {}
+
+
+def _accepted_params(route: APIRoute) -> frozenset[str]:
+    key = id(route)
+    if key not in _ACCEPTED:
+        flat = get_flat_dependant(route.dependant)
+        _ACCEPTED[key] = frozenset(p.alias for p in flat.query_params)
+    return _ACCEPTED[key]

@@ -1,0 +1,1 @@
+"""One router per resource; `app.main` lists them all in one place."""

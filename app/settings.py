@@ -1,0 +1,38 @@
+"""Configuration from the environment (and nothing else)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB = Path("data/summit.db")
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; each is read from an environment variable of the same name."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DB}",
+        description="sqlite:///relative/path.db or sqlite:////absolute/path.db",
+    )
+    cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds")
+    cache_stale_while_revalidate: int = Field(default=60, ge=0)
+    response_cache_entries: int = Field(default=4096, ge=0)
+    response_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_only(cls, value: str) -> str:
+        if not value.startswith("sqlite:///"):
+            raise ValueError("DATABASE_URL must be a sqlite:/// URL")
+        return value
+
+    @property
+    def database_path(self) -> Path:
+        """The database file named by DATABASE_URL."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
