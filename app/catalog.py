@@ -63,7 +63,7 @@ def _rows(conn: sqlite3.Connection, sql: str, *args: Any) -> list[sqlite3.Row]:
     return conn.execute(sql, args).fetchall()
 
 
-def build_catalog(conn: sqlite3.Connection) -> Catalog:  # noqa: C901 - one pass per table
+def build_catalog(conn: sqlite3.Connection) -> Catalog:
     meta = {r["key"]: r["value"] for r in _rows(conn, "SELECT key, value FROM dataset_meta")}
     revision = _rows(conn, "SELECT version_num FROM alembic_version")[0][0]
     meta["schema_revision"] = revision
@@ -71,13 +71,17 @@ def build_catalog(conn: sqlite3.Connection) -> Catalog:  # noqa: C901 - one pass
     citations: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for r in _rows(conn, "SELECT * FROM citations ORDER BY record_type, record_id, position"):
         citations[(r["record_type"], r["record_id"])].append(
-            {"source_id": r["source_id"], "excerpt": r["excerpt"], "url": f"/sources/{r['source_id']}"}
+            {
+                "source_id": r["source_id"],
+                "excerpt": r["excerpt"],
+                "url": f"/sources/{r['source_id']}",
+            }
         )
     cited_count: dict[str, int] = defaultdict(int)
     for r in _rows(conn, "SELECT source_id, count(*) n FROM citations GROUP BY source_id"):
         cited_count[r["source_id"]] += r["n"]
     for table in ("agreement_values", "agreement_claims"):
-        for r in _rows(conn, f"SELECT source_id, count(*) n FROM {table} GROUP BY source_id"):  # noqa: S608
+        for r in _rows(conn, f"SELECT source_id, count(*) n FROM {table} GROUP BY source_id"):
             cited_count[r["source_id"]] += r["n"]
 
     country_rows = _rows(conn, "SELECT * FROM countries ORDER BY position")

@@ -28,11 +28,14 @@ def open_readonly(path: Path) -> sqlite3.Connection:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         conn.execute("SELECT count(*) FROM search").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseUnavailable(f"database file {path} is not a usable SQLite file: {exc}") from exc
+        raise DatabaseUnavailable(
+            f"database file {path} is not a usable SQLite file: {exc}"
+        ) from exc
     missing = REQUIRED_TABLES - tables
     if missing:
         conn.close()
         raise DatabaseUnavailable(
-            f"database file {path} lacks tables {sorted(missing)}: rebuild it with `summit-api load`"
+            f"database file {path} lacks tables {sorted(missing)}: "
+            "rebuild it with `summit-api load`"
         )
     return conn

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import orjson
 from fastapi import Depends, Query, Request
-from fastapi.dependencies.utils import get_flat_dependant
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
@@ -84,7 +84,9 @@ def select_fields(items: Sequence[Item], raw: str | None, available: Sequence[st
     unknown = [f for f in wanted if f not in available]
     if unknown or not wanted:
         message = f"unknown field(s) {', '.join(unknown)}" if unknown else "no field named"
-        raise bad_parameter("fields", message, "comma-separated names from: " + ", ".join(available))
+        raise bad_parameter(
+            "fields", message, "comma-separated names from: " + ", ".join(available)
+        )
     keep = [f for f in available if f in wanted]
     return [{k: item[k] for k in keep} for item in items]
 
@@ -108,7 +110,9 @@ def sort_items(items: list[Item], raw: str | None, sortable: Sequence[str]) -> l
     unknown = [k.lstrip("-") for k in keys if k.lstrip("-") not in sortable]
     if unknown or not keys:
         message = f"cannot sort by {', '.join(unknown)}" if unknown else "no sort key named"
-        raise bad_parameter("sort", message, "comma-separated, `-` for descending: " + ", ".join(sortable))
+        raise bad_parameter(
+            "sort", message, "comma-separated, `-` for descending: " + ", ".join(sortable)
+        )
     result = list(items)
     for key in reversed(keys):  # stable sorts, last key first
         result.sort(key=_sort_key(key.lstrip("-")), reverse=key.startswith("-"))
@@ -210,7 +214,9 @@ def collection_response(
     return json_response(body, headers)
 
 
-def item_response(item: Item, fields: str | None, headers: dict[str, str] | None = None) -> Response:
+def item_response(
+    item: Item, fields: str | None, headers: dict[str, str] | None = None
+) -> Response:
     return json_response(select_fields([item], fields, list(item))[0], headers)
 
 
@@ -223,13 +229,27 @@ def reject_unknown_params(request: Request) -> None:
         return
     accepted = _accepted_params(route)
     unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in accepted]
-    repeated = [k for k in dict.fromkeys(request.query_params.keys()) if len(request.query_params.getlist(k)) > 1]
+    repeated = [
+        k
+        for k in dict.fromkeys(request.query_params.keys())
+        if len(request.query_params.getlist(k)) > 1
+    ]
     errors = [
-        {"location": "query", "name": k[:100], "message": "unknown parameter", "accepted": ", ".join(sorted(accepted)) or "none"}
+        {
+            "location": "query",
+            "name": k[:100],
+            "message": "unknown parameter",
+            "accepted": ", ".join(sorted(accepted)) or "none",
+        }
         for k in unknown[:20]
     ]
     errors += [
-        {"location": "query", "name": k[:100], "message": "given more than once", "accepted": "a single value"}
+        {
+            "location": "query",
+            "name": k[:100],
+            "message": "given more than once",
+            "accepted": "a single value",
+        }
         for k in repeated[:20]
         if k in accepted
     ]
@@ -244,6 +264,12 @@ _ACCEPTED: dict[int, frozenset[str]] = {}
 def _accepted_params(route: APIRoute) -> frozenset[str]:
     key = id(route)
     if key not in _ACCEPTED:
-        flat = get_flat_dependant(route.dependant)
-        _ACCEPTED[key] = frozenset(p.alias for p in flat.query_params)
+        _ACCEPTED[key] = frozenset(_query_names(route.dependant))
     return _ACCEPTED[key]
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names

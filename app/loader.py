@@ -27,11 +27,13 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -46,6 +48,24 @@ Slug = Annotated[
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _distinct(items: list[str]) -> list[str]:
+    """A list of ids stored as rows keyed by (record, id): a repeated id is an error."""
+    duplicates = sorted({x for x in items if items.count(x) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate entries {duplicates}")
+    return items
+
+
+def _calendar_date(value: str) -> str:
+    """A full YYYY-MM-DD date must exist in the calendar (no 2025-06-31)."""
+    if len(value) == 10:
+        date.fromisoformat(value)
+    return value
+
+
+Slugs = Annotated[list[Slug], AfterValidator(_distinct)]
 
 
 class SeedModel(BaseModel):
@@ -117,9 +137,17 @@ class SummitSeed(Cited):
     city: Name
     host: Slug
     date: Annotated[
-        str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+        str,
+        StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"),
+        AfterValidator(_calendar_date),
     ]
     participants: list[Participant] = Field(min_length=1)
+
+    @field_validator("participants")
+    @classmethod
+    def _one_role_per_country(cls, value: list[Participant]) -> list[Participant]:
+        _distinct([p.country for p in value])
+        return value
 
 
 class LeaderSeed(Cited):
@@ -139,7 +167,7 @@ class PrioritySeed(Cited):
     kind: Literal["priority", "proposal", "position", "endorsement"]
     title: Name
     description: Text
-    themes: list[Slug] = Field(min_length=1)
+    themes: Slugs = Field(min_length=1)
 
 
 class ValueClaim(SeedModel):
@@ -174,10 +202,10 @@ class AgreementSeed(Cited):
     title: Name
     also_known_as: list[Name] = Field(default_factory=list)
     description: Text
-    parties: list[Slug] = Field(min_length=1)
+    parties: Slugs = Field(min_length=1)
     count: int | None = Field(default=None, ge=1)
     fields: list[Name] = Field(default_factory=list)
-    themes: list[Slug] = Field(min_length=1)
+    themes: Slugs = Field(min_length=1)
     note: Text | None = None
     values: list[ValueClaim] = Field(default_factory=list)
     claims: list[AttributeClaim] = Field(default_factory=list)
@@ -380,6 +408,20 @@ def _cross_check(dataset: Dataset, source_texts: Path | None) -> list[SeedError]
         for r in records:
             for i, c in enumerate(getattr(r, "sources", [])):
                 cite(file, r.id, f"sources[{i}]", c.source_id, c.excerpt)
+    for column in ("alpha2", "alpha3", "numeric", "name"):  # UNIQUE in the countries table
+        owner: dict[str, str] = {}
+        for c in dataset.records["countries"]:
+            value = getattr(c, column)
+            if value in owner:
+                errors.append(
+                    SeedError(
+                        "countries.toml",
+                        repr(c.id),
+                        column,
+                        f"{value!r} is already the {column} of country {owner[value]!r}",
+                    )
+                )
+            owner.setdefault(value, c.id)
     for s in dataset.records["summits"]:
         ref("summits", s.id, "host", "countries", s.host)
         for i, p in enumerate(s.participants):
@@ -642,6 +684,7 @@ def _insert(conn: sqlite3.Connection, dataset: Dataset) -> None:
         citations.extend(_citation_rows("agreement", a))
     leaders = {x.id: x for x in r["leaders"]}
     for st in r["statements"]:
+        speaker: tuple[str, str, list[str], str, str]
         if st.leader is not None:
             who = leaders[st.leader]
             speaker = (st.leader, who.name, [], who.title, who.country)

@@ -57,12 +57,16 @@ def not_found(what: str, id_: str) -> ProblemError:
     return ProblemError(404, f"No {what} with id {id_!r}.")
 
 
-def bad_parameter(name: str, message: str, accepted: str | None = None, status: int = 400) -> ProblemError:
+def bad_parameter(
+    name: str, message: str, accepted: str | None = None, status: int = 400
+) -> ProblemError:
     error = {"location": "query", "name": name, "message": message, "accepted": accepted}
     return ProblemError(status, f"Query parameter {name!r}: {message}", [error])
 
 
-def problem_body(status: int, detail: str, instance: str, errors: list[dict[str, Any]] | None) -> bytes:
+def problem_body(
+    status: int, detail: str, instance: str, errors: list[dict[str, Any]] | None
+) -> bytes:
     body: dict[str, Any] = {
         "type": TYPES.get(status, "about:blank"),
         "title": TITLES.get(status, "Error"),
@@ -121,7 +125,12 @@ async def _validation(request: Request, exc: Exception) -> Response:
     for err in exc.errors():
         where, name = _location(tuple(err.get("loc", ())))
         errors.append(
-            {"location": where, "name": name, "message": err.get("msg", "invalid"), "accepted": _accepted(err)}
+            {
+                "location": where,
+                "name": name,
+                "message": err.get("msg", "invalid"),
+                "accepted": _accepted(err),
+            }
         )
     names = ", ".join(sorted({e["name"] for e in errors}))
     return problem_response(422, f"Invalid parameter(s): {names}.", request.url.path, errors)

@@ -6,11 +6,12 @@ from typing import Any
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlmodel import SQLModel
 
-from app import models
+from app import models  # noqa: F401 - registers the tables
 from app.settings import Settings
 
-target_metadata = models.SQLModel.metadata
+target_metadata = SQLModel.metadata
 
 
 def include_object(

@@ -1,0 +1,177 @@
+"""create_app(settings) -> the ASGI application: middleware, error handlers, routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
+from starlette.middleware.cors import CORSMiddleware
+
+from app import problems, schemas
+from app.catalog import Catalog, build_catalog
+from app.db import open_readonly
+from app.examples import response_examples
+from app.http_cache import HttpCache
+from app.listing import reject_unknown_params
+from app.middleware import MethodGuard, SecurityHeaders
+from app.routes import (
+    agreements,
+    countries,
+    index,
+    leaders,
+    priorities,
+    search,
+    sources,
+    statements,
+    summits,
+    themes,
+)
+from app.settings import Settings
+
+ROUTERS = (
+    index.router,
+    summits.router,
+    countries.router,
+    leaders.router,
+    priorities.router,
+    agreements.router,
+    themes.router,
+    statements.router,
+    sources.router,
+    search.router,
+)
+
+DESCRIPTION = """\
+A read-only REST API over a curated, source-backed dataset of the Central Asia–China
+summits (Xi'an 2023, Astana 2025): the six countries, their leaders, each leader's
+priorities and proposals, the agreements and commitments, quotes, and the sources behind
+every fact.
+
+Every fact-bearing object carries `sources`: the document it comes from and the sentence
+that states it, verbatim. Where sources disagree, each claim is kept with its own source;
+what no source states stays `null`.
+
+**Sources.** Primary: Vladimir Rozanskij, "Central Asia and Beijing after the Astana
+summit", AsiaNews, 26 June 2025. Corroborating: newscentralasia.net and The Astana Times
+(18 June 2025) and sr-center.info. See `GET /sources`.
+
+**Licence.** The curated data is CC BY 4.0; quoted excerpts remain their publishers' and are
+quoted for citation. The code is MIT-licensed.
+
+**Conventions.** Errors are RFC 9457 `application/problem+json`. Collections are
+`{items, total, limit, offset}` with `Link` headers; `?fields=`, `?sort=` and CSV
+(`?format=csv` or `Accept: text/csv`) work on every collection. Every `200` carries a strong
+`ETag` and `Cache-Control`; send `If-None-Match` for a `304`.
+"""
+
+TAGS = [
+    {"name": "summits", "description": "The summits: Xi'an 2023 and Astana 2025."},
+    {"name": "countries", "description": "The six participants, by any ISO code or name."},
+    {"name": "leaders", "description": "Heads of state, with spellings and aliases."},
+    {"name": "priorities", "description": "What each leader proposed, in the source's order."},
+    {"name": "agreements", "description": "Treaties, declarations, deals and commitments."},
+    {"name": "themes", "description": "The theme taxonomy as a country x theme matrix."},
+    {"name": "statements", "description": "Quotes and attributed positions."},
+    {"name": "sources", "description": "The documents every fact cites."},
+    {"name": "search", "description": "One full-text search over everything."},
+    {"name": "meta", "description": "Index, dataset metadata and health."},
+]
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Open the database read-only, build every representation, and assemble the app.
+
+    Fails here (at start-up) with DatabaseUnavailable if the file is missing or unusable,
+    so a broken deployment never serves 5xx.
+    """
+    settings = settings or Settings()
+    db = open_readonly(settings.database_path)
+    catalog = build_catalog(db)
+
+    app = FastAPIOffline(
+        title="Summit API",
+        version=catalog.meta["version"],
+        description=DESCRIPTION,
+        contact={"name": "Summit API maintainers", "url": "https://github.com/summit-api"},
+        license_info={"name": "Data: CC BY 4.0; code: MIT", "identifier": "CC-BY-4.0"},
+        openapi_tags=TAGS,
+        generate_unique_id_function=_operation_id,
+        dependencies=[Depends(reject_unknown_params)],
+        swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+    )
+    app.state.db = db
+    app.state.catalog = catalog
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.openapi = lambda: _openapi(app, catalog)  # type: ignore[method-assign]
+
+    # Innermost first: the cache sees the app's own responses; CORS and the security
+    # headers are added outside it, per request.
+    app.add_middleware(
+        HttpCache,
+        max_entries=settings.response_cache_entries,
+        max_bytes=settings.response_cache_bytes,
+        cache_control=f"public, max-age={settings.cache_max_age}, "
+        f"stale-while-revalidate={settings.cache_stale_while_revalidate}",
+    )
+    app.add_middleware(MethodGuard)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "If-None-Match", "Content-Type"],
+        expose_headers=["ETag", "Link", "X-Total-Count", "Content-Disposition"],
+        max_age=86400,
+    )
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _openapi(app: FastAPI, catalog: Catalog) -> dict[str, Any]:
+    """FastAPI's document, plus the problem schema and examples drawn from the real data."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    spec = get_openapi(
+        title=app.title,
+        version=app.version,
+        openapi_version=app.openapi_version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+        contact=app.contact,
+        license_info=app.license_info,
+    )
+    components = spec.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = schemas.Problem.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    )
+    for name, definition in components["Problem"].pop("$defs", {}).items():
+        components.setdefault(name, definition)
+    examples = response_examples(catalog)
+    for path_item in spec["paths"].values():
+        for operation in path_item.values():
+            example = examples.get(operation.get("operationId"))
+            if example is not None:
+                content = operation["responses"]["200"]["content"]["application/json"]
+                content["example"] = example
+    app.openapi_schema = spec
+    return spec
+
+
+def __getattr__(name: str) -> Any:
+    """`uvicorn app.main:app`: the app is built on first access, not at import."""
+    if name == "app":
+        application = create_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)
