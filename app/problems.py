@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -100,23 +102,40 @@ def _location(loc: tuple[Any, ...]) -> tuple[str, str]:
     return (where if where in ("path", "query", "header") else "query"), name
 
 
-def _accepted(error: dict[str, Any]) -> str | None:
+def _describe(field: Any) -> str | None:
+    """What a declared parameter accepts, from its type and constraints."""
+    parts: list[str] = []
+    annotation = str(field.field_info.annotation)
+    if "Literal" in annotation:
+        choices = re.findall(r"'([^']*)'", annotation)
+        parts.append("one of: " + ", ".join(choices))
+    elif "int" in annotation:
+        parts.append("an integer")
+    for meta in field.field_info.metadata:
+        for attr, text in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            if getattr(meta, attr, None) is not None:
+                parts.append(f"{text} {getattr(meta, attr)}")
+        if getattr(meta, "min_length", None):
+            parts.append(f"at least {meta.min_length} character(s)")
+        if getattr(meta, "max_length", None):
+            parts.append(f"at most {meta.max_length} characters")
+    return ", ".join(parts) or None
+
+
+def _params(dependant: Any) -> dict[str, Any]:
+    found = {p.alias: p for p in (*dependant.query_params, *dependant.path_params)}
+    for sub in dependant.dependencies:
+        found.update(_params(sub))
+    return found
+
+
+def _accepted(request: Request, name: str, error: dict[str, Any]) -> str | None:
+    route = request.scope.get("route")
+    field = _params(route.dependant).get(name) if isinstance(route, APIRoute) else None
+    if field is not None:
+        return _describe(field)
     ctx = error.get("ctx") or {}
-    if "expected" in ctx:
-        return str(ctx["expected"])
-    bounds = [
-        f"{sym} {ctx[key]}"
-        for key, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
-        if key in ctx
-    ]
-    if "max_length" in ctx:
-        bounds.append(f"at most {ctx['max_length']} characters")
-    if "min_length" in ctx:
-        bounds.append(f"at least {ctx['min_length']} characters")
-    kind = error.get("type", "")
-    if kind.startswith("int"):
-        bounds.insert(0, "an integer")
-    return ", ".join(bounds) or None
+    return str(ctx["expected"]) if "expected" in ctx else None
 
 
 async def _validation(request: Request, exc: Exception) -> Response:
@@ -129,7 +148,7 @@ async def _validation(request: Request, exc: Exception) -> Response:
                 "location": where,
                 "name": name,
                 "message": err.get("msg", "invalid"),
-                "accepted": _accepted(err),
+                "accepted": _accepted(request, name, err),
             }
         )
     names = ", ".join(sorted({e["name"] for e in errors}))
