@@ -22,12 +22,12 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise DatabaseUnavailable(f"database file {path} does not exist: run `summit-api load`")
     uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
     try:
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        conn.execute("SELECT count(*) FROM search").fetchone()
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise DatabaseUnavailable(
             f"database file {path} is not a usable SQLite file: {exc}"
         ) from exc

@@ -1,0 +1,264 @@
+"""The seed files against their sources, read with tomllib (not through the loader).
+
+Expected facts come from the primary source's text, the project's source notes
+(`../shared/sources/README.md`) and issue 2, never from the seeds themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import pytest
+
+from tests.conftest import PRIMARY_SOURCE, SEEDS, SHARED_SOURCES
+
+PRIMARY_ID = PRIMARY_SOURCE.stem  # "asianews-2025-06-26-astana-summit"
+SOURCE_NOTES = SHARED_SOURCES / "README.md"
+SEED_FILES = sorted(p.stem for p in SEEDS.glob("*.toml") if p.stem != "dataset")
+
+# The common romanisations of the source notes, per country (alpha-2, lower case).
+ROMANISATIONS = {
+    "kg": ("Japarov", "Zhaparov", "Žaparov"),
+    "tj": ("Rahmon", "Rakhmon"),
+    "tm": ("Berdimuhamedow", "Berdymukhamedov"),
+}
+
+# Issue 2: "Kyrgyzstan's six priorities", in the source's order.
+KYRGYZ_PRIORITIES = (
+    "transit",
+    "energy",
+    "rare earth",
+    "industrial",
+    "transport companies",
+    "agriculture",
+)
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+@cache
+def seed(name: str) -> dict[str, Any]:
+    with (SEEDS / f"{name}.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def records(name: str) -> list[dict[str, Any]]:
+    items = seed(name)[name]
+    assert isinstance(items, list)
+    return items
+
+
+def citations(node: object, path: str) -> Iterator[tuple[str, str, str]]:
+    """Every {source_id, excerpt} table anywhere in a parsed seed file: (path, source, excerpt)."""
+    if isinstance(node, dict):
+        if "source_id" in node and "excerpt" in node:
+            yield path, node["source_id"], node["excerpt"]
+        for key, value in node.items():
+            yield from citations(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            label = item.get("id", i) if isinstance(item, dict) else i
+            yield from citations(item, f"{path}[{label}]")
+
+
+def all_citations() -> list[tuple[str, str, str]]:
+    return [c for name in SEED_FILES for c in citations(seed(name), name)]
+
+
+def source_id_by_domain(domain: str) -> str:
+    """The id of the source whose URL is on `domain` (the URLs are in the source notes)."""
+    ids = [s["id"] for s in records("sources") if domain in s.get("url", "")]
+    assert len(ids) == 1, f"expected one source on {domain}, found {ids}"
+    return str(ids[0])
+
+
+def source_kinds() -> dict[str, str]:
+    return {s["id"]: s["kind"] for s in records("sources")}
+
+
+def leader_of(country: str) -> dict[str, Any]:
+    found = [x for x in records("leaders") if x["country"] == country]
+    assert len(found) == 1, f"expected one leader of {country!r}, found {found}"
+    return found[0]
+
+
+def summit_in(city: str) -> dict[str, Any]:
+    found = [s for s in records("summits") if s["city"] == city]
+    assert len(found) == 1, f"expected one summit in {city!r}, found {found}"
+    return found[0]
+
+
+def agreements_where(predicate: Any) -> dict[str, Any]:
+    found = [a for a in records("agreements") if predicate(a)]
+    assert len(found) == 1, f"expected one matching agreement, found {[a['id'] for a in found]}"
+    return found[0]
+
+
+def primary_text() -> str:
+    if not PRIMARY_SOURCE.is_file():
+        pytest.skip(f"{PRIMARY_SOURCE} is absent")
+    return PRIMARY_SOURCE.read_text(encoding="utf-8")
+
+
+# --- excerpts -------------------------------------------------------------------------------
+
+
+def test_the_primary_source_is_recorded_as_primary() -> None:
+    assert source_kinds().get(PRIMARY_ID) == "primary"
+
+
+def test_every_primary_excerpt_occurs_verbatim_in_the_source() -> None:
+    text = normalise(primary_text())
+    cited = [(path, excerpt) for path, sid, excerpt in all_citations() if sid == PRIMARY_ID]
+    # the walk reaches record sources, agreement values and agreement claims alike
+    kinds = {path.rsplit(".", 1)[-1].split("[")[0] for path, _ in cited}
+    assert {"sources", "values", "claims"} <= kinds, kinds
+    files = {path.split(".")[0] for path, _ in cited}
+    assert {"summits", "leaders", "priorities", "agreements", "statements"} <= files, files
+    missing = [f"{path}: {excerpt!r}" for path, excerpt in cited if normalise(excerpt) not in text]
+    assert not missing, "excerpts not in the primary source:\n" + "\n".join(missing)
+
+
+def test_corroborating_excerpts_use_the_wording_of_the_source_notes() -> None:
+    if not SOURCE_NOTES.is_file():
+        pytest.skip(f"{SOURCE_NOTES} is absent")
+    notes = normalise(SOURCE_NOTES.read_text(encoding="utf-8"))
+    kinds = source_kinds()
+    cited = [(p, e) for p, sid, e in all_citations() if kinds.get(sid) == "corroborating"]
+    assert cited
+    missing = [f"{path}: {excerpt!r}" for path, excerpt in cited if normalise(excerpt) not in notes]
+    assert not missing, "excerpts not in the source notes:\n" + "\n".join(missing)
+
+
+def test_every_citation_names_a_known_source() -> None:
+    kinds = source_kinds()
+    unknown = [f"{path}: {sid}" for path, sid, _ in all_citations() if sid not in kinds]
+    assert not unknown
+    related = [f"{path}: {sid}" for path, sid, _ in all_citations() if kinds[sid] == "related"]
+    assert not related, "related ('See also') sources are not cited for facts"
+
+
+# --- content --------------------------------------------------------------------------------
+
+
+def test_kyrgyzstan_has_six_priorities_in_source_order() -> None:
+    leader = leader_of("kg")
+    summit = summit_in("Astana")
+    mine = [
+        p
+        for p in records("priorities")
+        if p["leader"] == leader["id"] and p["summit"] == summit["id"]
+    ]
+    mine.sort(key=lambda p: p["position"])
+    assert [p["position"] for p in mine] == list(range(1, 7))
+    titles = [p["title"].lower() for p in mine]
+    for title, keyword in zip(titles, KYRGYZ_PRIORITIES, strict=True):
+        assert keyword in title, (title, keyword)
+    assert {p["kind"] for p in mine} == {"priority"}
+
+
+def test_kyrgyz_priorities_follow_the_source_list() -> None:
+    """The list as the source gives it: 'the six priorities ...: a, b, ..., e and f.'"""
+    match = re.search(r"the six priorities for [^:]*: ([^.]*)\.", normalise(primary_text()))
+    assert match is not None
+    *head, last = match.group(1).split(", ")
+    items = [*head, *last.split(" and ")]
+    assert len(items) == 6
+    mine = sorted(
+        (p for p in records("priorities") if p["leader"] == leader_of("kg")["id"]),
+        key=lambda p: p["position"],
+    )
+    for priority, item in zip(mine, items, strict=True):
+        first_word = re.findall(r"\w+", priority["title"].lower())[0]
+        assert first_word == item.split()[0].lower(), (priority["title"], item)
+
+
+def test_kazakhstan_states_no_priorities() -> None:
+    leader = leader_of("kz")
+    assert [p["id"] for p in records("priorities") if p["leader"] == leader["id"]] == []
+
+
+def test_the_58_agreements_keep_each_value_with_its_own_source() -> None:
+    newscentralasia = source_id_by_domain("newscentralasia.net")
+    if PRIMARY_SOURCE.is_file():
+        assert "58 trade and investment agreements" in normalise(primary_text())
+    agreement = agreements_where(lambda a: a.get("count") == 58)
+    values = agreement.get("values", [])
+    primary = [v for v in values if v["source_id"] == PRIMARY_ID]
+    assert primary, "the primary source's (missing) value is recorded"
+    for value in primary:
+        assert "amount" not in value, "the primary source gives no figure"
+        assert "currency" not in value
+        assert "over billion" in value["excerpt"]
+    billions = [v for v in values if v.get("amount") == 25_000_000_000]
+    assert billions, "the 25 billion figure is recorded"
+    for value in billions:
+        assert value["source_id"] == newscentralasia
+        assert value["currency"] == "USD"
+        assert value["qualifier"] == "nearly"
+        assert "nearly 25 billion US dollars" in value["excerpt"]
+    # no claim anywhere attributes a figure to the primary source's business deals
+    assert all(v["source_id"] != PRIMARY_ID for v in values if "amount" in v)
+
+
+def test_the_1_5_billion_yuan_is_a_loan_and_a_grant_each_sourced() -> None:
+    astanatimes = source_id_by_domain("astanatimes.com")
+    agreement = agreements_where(
+        lambda a: any(
+            v.get("amount") == 1_500_000_000 and v.get("currency") == "CNY"
+            for v in a.get("values", [])
+        )
+    )
+    claims = agreement.get("claims", [])
+    loans = [c for c in claims if c["value"] == "loan"]
+    grants = [c for c in claims if c["value"] == "grant"]
+    assert len(loans) == 1
+    assert len(grants) == 1
+    assert loans[0]["source_id"] == PRIMARY_ID
+    assert "loan of 1.5 billion yuan" in loans[0]["excerpt"]
+    assert grants[0]["source_id"] == astanatimes
+    assert "1.5 billion yuan" in grants[0]["excerpt"]
+    assert "grant" in grants[0]["excerpt"]
+    assert loans[0]["attribute"] == grants[0]["attribute"], "two descriptions of the same thing"
+    cited = {c["source_id"] for c in agreement["sources"]}
+    assert {PRIMARY_ID, astanatimes} <= cited
+
+
+def test_the_astana_summit_date_cites_a_corroborating_source() -> None:
+    summit = summit_in("Astana")
+    assert summit["date"] == "2025-06-17"
+    assert summit["ordinal"] == 2
+    kazakhstan = [c["id"] for c in records("countries") if c["name"] == "Kazakhstan"]
+    assert [summit["host"]] == kazakhstan
+    kinds = source_kinds()
+    dated = [
+        c
+        for c in summit["sources"]
+        if kinds[c["source_id"]] == "corroborating" and "17 June 2025" in c["excerpt"]
+    ]
+    assert dated, "the date comes from a corroborating source, cited as such"
+    if PRIMARY_SOURCE.is_file():
+        assert "17 June" not in primary_text(), "the primary source does not give the date"
+
+
+@pytest.mark.parametrize("country", sorted(ROMANISATIONS))
+def test_leaders_carry_the_common_romanisations(country: str) -> None:
+    leader = leader_of(country)
+    words = set(" ".join([leader["name"], *leader.get("aliases", [])]).split())
+    missing = [r for r in ROMANISATIONS[country] if r not in words]
+    assert not missing, f"{leader['id']}: {missing} not among {leader['name']!r} + aliases"
+    assert leader["name"] not in leader.get("aliases", []), "aliases never repeat the name"
+    if PRIMARY_SOURCE.is_file():
+        assert leader["source_spelling"] in primary_text()
+
+
+def test_six_leaders_one_per_country() -> None:
+    countries = {c["id"] for c in records("countries")}
+    assert len(countries) == 6
+    assert sorted(x["country"] for x in records("leaders")) == sorted(countries)
