@@ -1,0 +1,199 @@
+"""/countries, /countries/{country_id} and /countries/{country_id}/priorities."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.expected import COUNTRIES, COUNTRY_SEEDS, by_id, page, priorities_of
+
+KYRGYZSTAN = {
+    "id": "kg",
+    "url": "/countries/kg",
+    "name": "Kyrgyzstan",
+    "alpha2": "KG",
+    "alpha3": "KGZ",
+    "numeric": "417",
+    "capital": "Bishkek",
+    "region": "Central Asia",
+    "leader": {"id": "sadyr-japarov", "name": "Sadyr Japarov", "url": "/leaders/sadyr-japarov"},
+    "summits": [
+        {
+            "id": "astana-2025",
+            "name": "Second Central Asia–China Summit",
+            "url": "/summits/astana-2025",
+            "role": "participant",
+        },
+        {
+            "id": "xian-2023",
+            "name": "First Central Asia–China Summit",
+            "url": "/summits/xian-2023",
+            "role": "participant",
+        },
+    ],
+    "priority_count": 6,
+    "priorities_url": "/countries/kg/priorities",
+}
+ALIASES = ["KG", "kgz", "KGZ", "Kgz", "417", "kyrgyzstan", "Kyrgyzstan", "KYRGYZSTAN"]
+CANONICAL_KG = '</countries/kg>; rel="canonical"'
+EMPTY_PAGE = {"items": [], "total": 0, "limit": 50, "offset": 0}
+
+
+def test_list_countries(client: TestClient) -> None:
+    response = client.get("/countries")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == page(COUNTRIES)
+    assert [c["id"] for c in response.json()["items"]] == ["kz", "uz", "kg", "tj", "tm", "cn"]
+    assert "link" not in response.headers  # a single page
+
+
+def test_list_countries_by_region(client: TestClient) -> None:
+    assert client.get("/countries?region=East%20Asia").json() == page([by_id(COUNTRIES)["cn"]])
+    central = client.get("/countries?region=central%20asia").json()
+    assert [c["id"] for c in central["items"]] == ["kz", "uz", "kg", "tj", "tm"]
+    assert client.get("/countries?region=Europe").json() == EMPTY_PAGE
+
+
+def test_get_country_kg_literal(client: TestClient) -> None:
+    response = client.get("/countries/kg")
+    assert response.status_code == 200
+    assert response.json() == KYRGYZSTAN
+    assert "link" not in response.headers  # the canonical form needs no canonical link
+
+
+@pytest.mark.parametrize("country_id", [c["id"] for c in COUNTRY_SEEDS])
+def test_get_every_country(client: TestClient, country_id: str) -> None:
+    response = client.get(f"/countries/{country_id}")
+    assert response.status_code == 200
+    assert response.json() == by_id(COUNTRIES)[country_id]
+
+
+def test_china_hosted_xian_and_attended_astana(client: TestClient) -> None:
+    assert client.get("/countries/cn").json()["summits"] == [
+        {
+            "id": "astana-2025",
+            "name": "Second Central Asia–China Summit",
+            "url": "/summits/astana-2025",
+            "role": "participant",
+        },
+        {
+            "id": "xian-2023",
+            "name": "First Central Asia–China Summit",
+            "url": "/summits/xian-2023",
+            "role": "host",
+        },
+    ]
+
+
+@pytest.mark.parametrize("alias", ALIASES)
+def test_country_aliases_answer_the_same_with_a_canonical_link(
+    client: TestClient, alias: str
+) -> None:
+    response = client.get(f"/countries/{alias}")
+    assert response.status_code == 200
+    assert response.json() == KYRGYZSTAN
+    assert response.headers["link"] == CANONICAL_KG
+
+
+@pytest.mark.parametrize(
+    ("alias", "canonical"),
+    [
+        ("KAZ", "kz"),
+        ("860", "uz"),
+        ("tajikistan", "tj"),
+        ("TKM", "tm"),
+        ("156", "cn"),
+        ("KZ", "kz"),
+    ],
+)
+def test_aliases_of_other_countries(client: TestClient, alias: str, canonical: str) -> None:
+    response = client.get(f"/countries/{alias}")
+    assert response.json() == by_id(COUNTRIES)[canonical]
+    assert response.headers["link"] == f'</countries/{canonical}>; rel="canonical"'
+
+
+def test_get_country_priorities_kg(client: TestClient) -> None:
+    response = client.get("/countries/kg/priorities")
+    assert response.status_code == 200
+    assert response.json() == page(priorities_of("kg"))
+    # the six priorities, in the order Japarov gave them
+    assert [p["id"] for p in response.json()["items"]] == [
+        "astana-2025-kg-transit-and-transport-guidelines",
+        "astana-2025-kg-energy",
+        "astana-2025-kg-rare-earth-processing",
+        "astana-2025-kg-industrial-development",
+        "astana-2025-kg-transport-companies",
+        "astana-2025-kg-agriculture",
+    ]
+    assert [p["position"] for p in response.json()["items"]] == [1, 2, 3, 4, 5, 6]
+    assert "link" not in response.headers
+
+
+@pytest.mark.parametrize("alias", ALIASES)
+def test_country_priorities_by_alias(client: TestClient, alias: str) -> None:
+    response = client.get(f"/countries/{alias}/priorities")
+    assert response.status_code == 200
+    assert response.json() == page(priorities_of("kg"))
+    assert CANONICAL_KG.replace("kg>", "kg/priorities>") in response.headers["link"]
+
+
+@pytest.mark.parametrize("country_id", [c["id"] for c in COUNTRY_SEEDS])
+def test_every_country_priorities(client: TestClient, country_id: str) -> None:
+    assert client.get(f"/countries/{country_id}/priorities").json() == page(
+        priorities_of(country_id)
+    )
+
+
+def test_kazakhstan_has_no_stated_priorities(client: TestClient) -> None:
+    for url in ("/countries/kz/priorities", "/countries/KAZ/priorities"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.json() == EMPTY_PAGE
+    assert client.get("/countries/kz").json()["priority_count"] == 0
+
+
+def test_country_priorities_filters(client: TestClient) -> None:
+    kg = {p["id"]: p for p in priorities_of("kg")}
+    transport = client.get("/countries/kg/priorities?theme=transport").json()
+    assert transport == page(
+        [
+            kg["astana-2025-kg-transit-and-transport-guidelines"],
+            kg["astana-2025-kg-transport-companies"],
+        ]
+    )
+    both = "/countries/KGZ/priorities?theme=energy&summit=astana-2025&kind=priority"
+    assert client.get(both).json() == page([kg["astana-2025-kg-energy"]])
+    assert client.get("/countries/kg/priorities?summit=xian-2023").json() == EMPTY_PAGE
+    assert client.get("/countries/kg/priorities?kind=proposal").json() == EMPTY_PAGE
+
+
+def test_country_priorities_paginate(client: TestClient) -> None:
+    response = client.get("/countries/kg/priorities?limit=2&offset=2")
+    assert response.json() == page(priorities_of("kg"), limit=2, offset=2)
+    assert response.headers["link"] == (
+        '</countries/kg/priorities?limit=2&offset=0>; rel="first", '
+        '</countries/kg/priorities?limit=2&offset=0>; rel="prev", '
+        '</countries/kg/priorities?limit=2&offset=4>; rel="next", '
+        '</countries/kg/priorities?limit=2&offset=4>; rel="last"'
+    )
+
+
+@pytest.mark.parametrize("key", ["xx", "KGX", "999", "kyrgyz-republic"])
+def test_unknown_country_is_404_naming_it(client: TestClient, key: str) -> None:
+    response = client.get(f"/countries/{key}")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": f"No country with id {key!r}.",
+        "instance": f"/countries/{key}",
+    }
+
+
+def test_unknown_country_priorities_is_404(client: TestClient) -> None:
+    response = client.get("/countries/atlantis/priorities")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "No country with id 'atlantis'."

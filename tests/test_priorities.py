@@ -1,0 +1,230 @@
+"""/priorities and /priorities/{priority_id}, with their filters and the pagination helper."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.expected import PRIORITIES, PRIORITY_SEEDS, by_id, page
+
+EMPTY_PAGE = {"items": [], "total": 0, "limit": 50, "offset": 0}
+
+
+def ids(url: str, client: TestClient) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+def test_list_priorities(client: TestClient) -> None:
+    response = client.get("/priorities")
+    assert response.status_code == 200
+    assert response.json() == page(PRIORITIES)
+    assert response.json()["total"] == len(PRIORITY_SEEDS) == 22
+    assert response.headers["x-total-count"] == "22"
+
+
+def test_get_priority_literal(client: TestClient) -> None:
+    response = client.get("/priorities/astana-2025-kg-rare-earth-processing")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == by_id(PRIORITIES)["astana-2025-kg-rare-earth-processing"]
+    assert {k: body[k] for k in ("kind", "position", "leader", "country", "summit", "themes")} == {
+        "kind": "priority",
+        "position": 3,
+        "leader": {"id": "sadyr-japarov", "name": "Sadyr Japarov", "url": "/leaders/sadyr-japarov"},
+        "country": {"id": "kg", "name": "Kyrgyzstan", "url": "/countries/kg"},
+        "summit": {
+            "id": "astana-2025",
+            "name": "Second Central Asia–China Summit",
+            "url": "/summits/astana-2025",
+        },
+        "themes": [{"id": "rare-earths", "name": "Rare earths", "url": "/themes/rare-earths"}],
+    }
+
+
+@pytest.mark.parametrize("priority_id", [p["id"] for p in PRIORITY_SEEDS])
+def test_get_every_priority(client: TestClient, priority_id: str) -> None:
+    response = client.get(f"/priorities/{priority_id}")
+    assert response.status_code == 200
+    assert response.json() == by_id(PRIORITIES)[priority_id]
+    assert response.json()["sources"], "every priority cites its source"
+
+
+def test_filters_combine(client: TestClient) -> None:
+    response = client.get("/priorities?country=kg&theme=energy&summit=astana-2025")
+    assert response.status_code == 200
+    assert response.json() == page([by_id(PRIORITIES)["astana-2025-kg-energy"]])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "country=tj&theme=energy",
+            ["astana-2025-tj-energy-sector", "astana-2025-tj-agreement-with-kyrgyz-priorities"],
+        ),
+        (
+            "theme=rare-earths",
+            [
+                "astana-2025-kg-rare-earth-processing",
+                "astana-2025-tj-agreement-with-kyrgyz-priorities",
+            ],
+        ),
+        ("theme=energy&kind=proposal", ["astana-2025-tm-natural-gas-diversification"]),
+        ("country=TKM&kind=proposal", ["astana-2025-tm-natural-gas-diversification"]),
+        ("kind=endorsement", ["astana-2025-tj-agreement-with-kyrgyz-priorities"]),
+        (
+            "leader=shavkat-mirziyoyev&theme=industry",
+            [
+                "astana-2025-uz-industrial-standards-centre-tashkent",
+                "astana-2025-uz-industrial-centres-technology-parks-logistics-hubs",
+            ],
+        ),
+        ("country=uzbekistan&theme=space", []),
+        ("country=kz", []),
+        ("summit=xian-2023", []),
+    ],
+)
+def test_filters(client: TestClient, query: str, expected: list[str]) -> None:
+    assert ids(f"/priorities?{query}", client) == expected
+
+
+def test_country_filter_accepts_every_key_form(client: TestClient) -> None:
+    kg = page([p for p in PRIORITIES if p["country"]["id"] == "kg"])
+    for key in ("kg", "KG", "KGZ", "417", "Kyrgyzstan"):
+        assert client.get(f"/priorities?country={key}").json() == kg
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "accepted"),
+    [
+        ("country=atlantis", "country", "kz, uz, kg, tj, tm, cn"),
+        ("theme=tourism", "theme", "energy"),
+        ("summit=beijing-2027", "summit", "astana-2025, xian-2023"),
+        ("leader=nobody", "leader", "sadyr-japarov"),
+        ("kind=wish", "kind", "endorsement"),
+    ],
+)
+def test_unknown_filter_values_are_422(
+    client: TestClient, query: str, name: str, accepted: str
+) -> None:
+    response = client.get(f"/priorities?{query}")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert error["name"] == name
+    assert accepted in error["accepted"]
+
+
+# --- pagination: one helper serves every collection; /priorities is the longest --------
+
+
+def test_default_limit_is_50(client: TestClient) -> None:
+    body = client.get("/priorities").json()
+    assert (body["limit"], body["offset"]) == (50, 0)
+
+
+def test_middle_page_links(client: TestClient) -> None:
+    response = client.get("/priorities?limit=5&offset=10")
+    assert response.status_code == 200
+    assert response.json() == page(PRIORITIES, limit=5, offset=10)
+    assert response.headers["link"] == (
+        '</priorities?limit=5&offset=0>; rel="first", '
+        '</priorities?limit=5&offset=5>; rel="prev", '
+        '</priorities?limit=5&offset=15>; rel="next", '
+        '</priorities?limit=5&offset=20>; rel="last"'
+    )
+
+
+def test_first_and_last_page_links(client: TestClient) -> None:
+    first = client.get("/priorities?limit=5")
+    assert first.json() == page(PRIORITIES, limit=5)
+    assert first.headers["link"] == (
+        '</priorities?limit=5&offset=0>; rel="first", '
+        '</priorities?limit=5&offset=5>; rel="next", '
+        '</priorities?limit=5&offset=20>; rel="last"'
+    )
+    last = client.get("/priorities?limit=5&offset=20")
+    assert last.json() == page(PRIORITIES, limit=5, offset=20)
+    assert len(last.json()["items"]) == 2
+    assert last.headers["link"] == (
+        '</priorities?limit=5&offset=0>; rel="first", '
+        '</priorities?limit=5&offset=15>; rel="prev", '
+        '</priorities?limit=5&offset=20>; rel="last"'
+    )
+
+
+def test_links_keep_the_filters(client: TestClient) -> None:
+    response = client.get("/priorities?theme=energy&limit=2")
+    assert response.json() == page(
+        [p for p in PRIORITIES if any(t["id"] == "energy" for t in p["themes"])], limit=2
+    )
+    assert response.headers["link"] == (
+        '</priorities?theme=energy&limit=2&offset=0>; rel="first", '
+        '</priorities?theme=energy&limit=2&offset=2>; rel="next", '
+        '</priorities?theme=energy&limit=2&offset=4>; rel="last"'
+    )
+
+
+def test_walking_next_links_visits_every_item_once(client: TestClient) -> None:
+    url: str | None = "/priorities?limit=3"
+    seen: list[str] = []
+    while url is not None:
+        response = client.get(url)
+        seen += [p["id"] for p in response.json()["items"]]
+        links = {
+            part.split(">; rel=")[1].strip('"'): part.split(">; rel=")[0].lstrip("<")
+            for part in response.headers["link"].split(", ")
+        }
+        url = links.get("next")
+    assert seen == [p["id"] for p in PRIORITIES]
+
+
+def test_offset_past_the_end_is_an_empty_page(client: TestClient) -> None:
+    assert client.get("/priorities?offset=100").json() == {
+        "items": [],
+        "total": 22,
+        "limit": 50,
+        "offset": 100,
+    }
+
+
+def test_limit_bounds(client: TestClient) -> None:
+    assert client.get("/priorities?limit=200").json() == page(PRIORITIES, limit=200)
+    assert client.get("/priorities?limit=1").json() == page(PRIORITIES, limit=1)
+
+
+@pytest.mark.parametrize(
+    ("query", "accepted"),
+    [
+        ("limit=201", "<= 200"),
+        ("limit=0", ">= 1"),
+        ("limit=-5", ">= 1"),
+        ("limit=ten", "an integer"),
+        ("offset=-1", ">= 0"),
+        ("offset=1.5", "an integer"),
+    ],
+)
+def test_paging_out_of_bounds_is_422(client: TestClient, query: str, accepted: str) -> None:
+    response = client.get(f"/priorities?{query}")
+    assert response.status_code == 422
+    body = response.json()
+    name = query.split("=")[0]
+    assert body["detail"] == f"Invalid parameter(s): {name}."
+    [error] = body["errors"]
+    assert (error["location"], error["name"]) == ("query", name)
+    assert accepted in error["accepted"]
+
+
+@pytest.mark.parametrize("priority_id", ["astana-2025-kz-anything", "kg-energy"])
+def test_unknown_priority_is_404_naming_it(client: TestClient, priority_id: str) -> None:
+    response = client.get(f"/priorities/{priority_id}")
+    assert response.status_code == 404
+    assert response.json() == {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": f"No priority with id {priority_id!r}.",
+        "instance": f"/priorities/{priority_id}",
+    }

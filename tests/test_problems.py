@@ -1,0 +1,331 @@
+"""Every error class, as RFC 9457 problem+json, and the HTTP methods: 405, HEAD, OPTIONS, CORS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+PROBLEM = "application/problem+json"
+ALLOW = "GET, HEAD, OPTIONS"
+ORIGIN = "https://newsroom.example"
+
+ITEMS = [
+    ("/summits/beijing-2027", "summit", "beijing-2027"),
+    ("/summits/beijing-2027/agreements", "summit", "beijing-2027"),
+    ("/countries/atlantis", "country", "atlantis"),
+    ("/countries/atlantis/priorities", "country", "atlantis"),
+    ("/leaders/nobody", "leader", "nobody"),
+    ("/priorities/nothing", "priority", "nothing"),
+    ("/agreements/nothing", "agreement", "nothing"),
+    ("/themes/nothing", "theme", "nothing"),
+    ("/statements/nothing", "statement", "nothing"),
+    ("/sources/nothing", "source", "nothing"),
+]
+KNOWN_PATHS = [
+    "/",
+    "/summits",
+    "/summits/astana-2025",
+    "/summits/astana-2025/agreements",
+    "/countries",
+    "/countries/kg",
+    "/countries/KGZ/priorities",
+    "/leaders",
+    "/leaders/sadyr-japarov",
+    "/priorities",
+    "/priorities/astana-2025-kg-energy",
+    "/agreements",
+    "/agreements/astana-declaration",
+    "/themes",
+    "/themes/energy",
+    "/statements",
+    "/statements/xi-condemns-trade-wars",
+    "/sources",
+    "/sources/astanatimes-2025-06-18",
+    "/meta",
+    "/health",
+    "/openapi.json",
+    "/docs",
+    "/redoc",
+]
+UNKNOWN_PATHS = ["/nope", "/countries/kg/leaders", "/v1/countries", "/admin"]
+
+
+def problem(response: Any, status: int) -> dict[str, Any]:
+    """The response is a problem of `status` with every RFC 9457 member; return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert {"type", "title", "status", "detail", "instance"} <= set(body)
+    return body
+
+
+# --- 404 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "what", "id_"), ITEMS)
+def test_404_names_the_unknown_id(client: TestClient, url: str, what: str, id_: str) -> None:
+    assert problem(client.get(url), 404) == {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": f"No {what} with id {id_!r}.",
+        "instance": url,
+    }
+
+
+@pytest.mark.parametrize("url", UNKNOWN_PATHS)
+def test_404_for_a_path_that_is_not_in_the_api(client: TestClient, url: str) -> None:
+    assert problem(client.get(url), 404) == {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": f"No resource at {url!r}. GET / lists the collections.",
+        "instance": url,
+    }
+
+
+# --- 400: unknown query parameters -----------------------------------------------------
+
+
+def test_unknown_parameter_names_the_accepted_ones(client: TestClient) -> None:
+    assert problem(client.get("/countries?colour=red&limt=5"), 400) == {
+        "type": "/problems/bad-request",
+        "title": "Bad request",
+        "status": 400,
+        "detail": "Bad query parameter(s): 'colour', 'limt'.",
+        "instance": "/countries",
+        "errors": [
+            {
+                "location": "query",
+                "name": name,
+                "message": "unknown parameter",
+                "accepted": "fields, format, limit, offset, region, sort",
+            }
+            for name in ("colour", "limt")
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "accepted"),
+    [
+        ("/?q=x", "none"),
+        ("/health?verbose=1", "none"),
+        ("/meta?pretty=1", "none"),
+        ("/countries/kg?expand=leader", "fields"),
+        ("/leaders/sadyr-japarov?expand=country", "fields"),
+        (
+            "/priorities?q=energy",
+            "country, fields, format, kind, leader, limit, offset, sort, summit, theme",
+        ),
+        (
+            "/agreements?country=kg",
+            "fields, format, kind, limit, offset, party, sort, summit, theme",
+        ),
+        (
+            "/statements?leader=xi-jinping",
+            "country, fields, format, kind, limit, offset, sort, speaker, summit",
+        ),
+        (
+            "/countries/kg/priorities?country=kg",
+            "fields, format, kind, limit, offset, sort, summit, theme",
+        ),
+        ("/sources?publisher=AsiaNews", "fields, format, kind, limit, offset, sort"),
+    ],
+)
+def test_unknown_parameter_on_every_kind_of_endpoint(
+    client: TestClient, url: str, accepted: str
+) -> None:
+    body = problem(client.get(url), 400)
+    [error] = body["errors"]
+    assert error["message"] == "unknown parameter"
+    assert error["accepted"] == accepted
+    assert error["name"] == url.split("?")[1].split("=")[0]
+
+
+def test_a_parameter_given_twice_is_400(client: TestClient) -> None:
+    body = problem(client.get("/priorities?country=kg&country=tj"), 400)
+    assert body["errors"] == [
+        {
+            "location": "query",
+            "name": "country",
+            "message": "given more than once",
+            "accepted": "a single value",
+        }
+    ]
+
+
+# --- 422: bad values -------------------------------------------------------------------
+
+
+def test_422_names_the_parameter_and_what_it_accepts(client: TestClient) -> None:
+    body = problem(client.get("/priorities?limit=201"), 422)
+    assert body["type"] == "/problems/invalid-parameter"
+    assert body["title"] == "Invalid parameter"
+    assert body["instance"] == "/priorities"
+    [error] = body["errors"]
+    assert (error["location"], error["name"]) == ("query", "limit")
+    assert "200" in error["accepted"]
+
+
+def test_422_names_every_bad_parameter(client: TestClient) -> None:
+    body = problem(client.get("/priorities?country=atlantis&theme=tourism&summit=rome-2030"), 422)
+    assert [e["name"] for e in body["errors"]] == ["country", "theme", "summit"]
+    assert body["detail"] == "Invalid parameter(s): country, theme, summit."
+    accepted = {e["name"]: e["accepted"] for e in body["errors"]}
+    assert "kg" in accepted["country"]
+    assert "energy" in accepted["theme"]
+    assert "astana-2025" in accepted["summit"]
+
+
+def test_422_names_every_bad_paging_parameter(client: TestClient) -> None:
+    body = problem(client.get("/countries?limit=0&offset=-1"), 422)
+    assert sorted(e["name"] for e in body["errors"]) == ["limit", "offset"]
+    assert all(e["accepted"] for e in body["errors"])
+
+
+def test_422_on_agreements_and_statements_name_every_bad_filter(client: TestClient) -> None:
+    body = problem(client.get("/agreements?summit=x&party=y&theme=z"), 422)
+    assert [e["name"] for e in body["errors"]] == ["summit", "party", "theme"]
+    body = problem(client.get("/statements?speaker=x&country=y&summit=z"), 422)
+    assert sorted(e["name"] for e in body["errors"]) == ["country", "speaker", "summit"]
+
+
+def test_overlong_id_is_422_on_the_path(client: TestClient) -> None:
+    body = problem(client.get("/countries/" + "k" * 81), 422)
+    [error] = body["errors"]
+    assert (error["location"], error["name"]) == ("path", "country_id")
+    assert "80" in error["accepted"]
+
+
+# --- no input yields a 5xx -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/countries/%00",
+        "/countries/%FF%FE",
+        "/countries/" + "%C3%A9" * 40,
+        "/priorities?country=%00",
+        "/priorities?theme=" + "x" * 5000,
+        "/priorities?limit=99999999999999999999999",
+        "/priorities?offset=1e3",
+        "/priorities?limit=",
+        "/agreements?kind=%27%3B%20DROP%20TABLE%20agreements%3B--",
+        "/statements?speaker=%22%3E%3Cscript%3E",
+        "/summits/..%2F..%2Fetc%2Fpasswd",
+        "/leaders/%2e%2e",
+        "/themes/energy%0d%0aSet-Cookie:%20x=1",
+        "/?" + "&".join(f"p{i}=1" for i in range(300)),
+    ],
+)
+def test_malformed_input_never_yields_5xx(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        problem(response, response.status_code)
+    assert "set-cookie" not in response.headers
+
+
+# --- 405 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE", "CONNECT", "BREW"])
+@pytest.mark.parametrize("url", ["/countries", "/countries/kg", "/", "/nope", "/docs"])
+def test_405_with_allow_for_every_other_method(client: TestClient, method: str, url: str) -> None:
+    response = client.request(method, url, content=b'{"name": "x"}')
+    assert response.headers["allow"] == ALLOW
+    assert problem(response, 405) == {
+        "type": "/problems/method-not-allowed",
+        "title": "Method not allowed",
+        "status": 405,
+        "detail": f"Method {method} is not allowed. This API is read-only: use {ALLOW}.",
+        "instance": url,
+    }
+
+
+def test_a_write_changes_nothing(client: TestClient) -> None:
+    before = client.get("/countries/kg").json()
+    client.put("/countries/kg", json={**before, "name": "Kirghizia"})
+    client.delete("/countries/kg")
+    assert client.get("/countries/kg").json() == before
+
+
+# --- HEAD ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/countries", "/countries/kg", "/countries/KGZ/priorities", "/health", "/docs"]
+)
+def test_head_answers_like_get_without_a_body(client: TestClient, url: str) -> None:
+    get = client.get(url)
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("link") == get.headers.get("link")
+    assert head.headers.get("content-length") == get.headers.get("content-length")
+
+
+@pytest.mark.parametrize(("url", "status"), [("/countries/atlantis", 404), ("/nope", 404)])
+def test_head_of_an_error(client: TestClient, url: str, status: int) -> None:
+    head = client.head(url)
+    assert head.status_code == status
+    assert head.headers["content-type"] == PROBLEM
+    assert head.content == b""
+
+
+# --- OPTIONS and CORS ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/countries", "/countries/kg/priorities", "/openapi.json"])
+def test_options_is_204_with_allow(client: TestClient, url: str) -> None:
+    response = client.options(url)
+    assert response.status_code == 204
+    assert response.headers["allow"] == ALLOW
+    assert response.content == b""
+
+
+def test_cors_preflight(client: TestClient) -> None:
+    response = client.options(
+        "/countries/kg/priorities",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert response.status_code in (200, 204)
+    assert response.headers["access-control-allow-origin"] == "*"
+    methods = {m.strip() for m in response.headers["access-control-allow-methods"].split(",")}
+    assert methods == {"GET", "HEAD", "OPTIONS"}
+    assert "if-none-match" in response.headers["access-control-allow-headers"].lower()
+    assert "access-control-allow-credentials" not in response.headers
+
+
+def test_cors_preflight_for_a_write_is_not_allowed(client: TestClient) -> None:
+    response = client.options(
+        "/countries", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "DELETE"}
+    )
+    assert response.status_code < 500
+    methods = response.headers.get("access-control-allow-methods", "")
+    assert "DELETE" not in methods
+
+
+@pytest.mark.parametrize("url", ["/countries", "/countries/kg", "/countries/atlantis", "/nope"])
+def test_simple_cors_any_origin_may_read(client: TestClient, url: str) -> None:
+    response = client.get(url, headers={"Origin": ORIGIN})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+    exposed = {
+        h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
+    }
+    assert {"etag", "link", "x-total-count"} <= exposed
+
+
+def test_no_cors_headers_without_an_origin(client: TestClient) -> None:
+    assert "access-control-allow-origin" not in client.get("/countries").headers

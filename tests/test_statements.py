@@ -1,0 +1,140 @@
+"""/statements and /statements/{statement_id}: quotes and attributed positions."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.expected import STATEMENT_SEEDS, STATEMENTS, by_id, page
+
+XI_STATEMENTS = [
+    "xi-chinese-people-never-harmed-kazakh-people",
+    "xi-geopolitical-upheavals-do-not-affect-relations",
+    "xi-no-political-conditions-on-cooperation",
+    "xi-peace-initiatives-and-astana-economic-successes",
+    "xi-military-cooperation-and-fight-against-terrorism",
+    "xi-condemns-trade-wars",
+]
+
+
+def ids(url: str, client: TestClient) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+def test_list_statements(client: TestClient) -> None:
+    response = client.get("/statements")
+    assert response.status_code == 200
+    assert response.json() == page(STATEMENTS)
+    assert [s["position"] for s in response.json()["items"]] == list(range(1, 9))
+
+
+@pytest.mark.parametrize("statement_id", [s["id"] for s in STATEMENT_SEEDS])
+def test_get_every_statement(client: TestClient, statement_id: str) -> None:
+    response = client.get(f"/statements/{statement_id}")
+    assert response.status_code == 200
+    assert response.json() == by_id(STATEMENTS)[statement_id]
+
+
+def test_quote_of_a_person_who_is_not_a_leader(client: TestClient) -> None:
+    primary = "asianews-2025-06-26-astana-summit"
+    assert client.get("/statements/cebotarev-first-international-legal-document").json() == {
+        "id": "cebotarev-first-international-legal-document",
+        "url": "/statements/cebotarev-first-international-legal-document",
+        "kind": "quote",
+        "position": 1,
+        "text": "this is the first international legal document signed by the six heads of state.",
+        "context": "On the ‘eternal neighbourhood’ agreement (the Treaty on Eternal "
+        "Good-Neighborliness, Friendship, and Cooperation)",
+        "speaker": {
+            "id": "andrej-cebotarev",
+            "name": "Andrej Čebotarev",
+            "type": "person",
+            "role": "Kazakh political scientist",
+            "aliases": ["Andrei Chebotarev", "Andrej Cebotarev"],
+            "url": None,
+        },
+        "country": {"id": "kz", "name": "Kazakhstan", "url": "/countries/kz"},
+        "summit": {
+            "id": "astana-2025",
+            "name": "Second Central Asia–China Summit",
+            "url": "/summits/astana-2025",
+        },
+        "sources": [
+            {
+                "source_id": primary,
+                "excerpt": "Kazakh political scientist Andrej Čebotarev stressed that ‘this is the "
+                "first international legal document signed by the six heads of state.’",
+                "url": f"/sources/{primary}",
+            }
+        ],
+    }
+
+
+def test_a_leader_speaker_links_to_the_leader(client: TestClient) -> None:
+    body = client.get("/statements/berdimuhamedow-geography-and-volumes-of-electricity").json()
+    assert body["speaker"] == {
+        "id": "serdar-berdimuhamedow",
+        "name": "Serdar Berdimuhamedow",
+        "type": "leader",
+        "role": "President",
+        "aliases": [],
+        "url": "/leaders/serdar-berdimuhamedow",
+    }
+    assert body["country"] == {"id": "tm", "name": "Turkmenistan", "url": "/countries/tm"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("speaker=xi-jinping", XI_STATEMENTS),
+        ("speaker=xi-jinping&country=cn&summit=astana-2025", XI_STATEMENTS),
+        ("speaker=xi-jinping&kind=quote", [XI_STATEMENTS[0], XI_STATEMENTS[2], XI_STATEMENTS[5]]),
+        ("speaker=andrej-cebotarev", ["cebotarev-first-international-legal-document"]),
+        ("country=kz", ["cebotarev-first-international-legal-document"]),
+        ("country=KAZ&summit=astana-2025", ["cebotarev-first-international-legal-document"]),
+        ("country=turkmenistan", ["berdimuhamedow-geography-and-volumes-of-electricity"]),
+        ("speaker=xi-jinping&country=kz", []),
+        ("summit=xian-2023", []),
+        ("kind=paraphrase&country=cn", [XI_STATEMENTS[1], XI_STATEMENTS[3], XI_STATEMENTS[4]]),
+    ],
+)
+def test_filters_combine(client: TestClient, query: str, expected: list[str]) -> None:
+    assert ids(f"/statements?{query}", client) == expected
+
+
+def test_filtered_page_is_the_whole_objects(client: TestClient) -> None:
+    response = client.get("/statements?speaker=xi-jinping&country=cn&summit=astana-2025")
+    assert response.json() == page([by_id(STATEMENTS)[i] for i in XI_STATEMENTS])
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "accepted"),
+    [
+        ("speaker=vladimir-putin", "speaker", "xi-jinping"),
+        ("country=ru", "country", "kz, uz, kg, tj, tm, cn"),
+        ("summit=beijing-2027", "summit", "astana-2025"),
+        ("kind=rumour", "kind", "quote"),
+    ],
+)
+def test_unknown_filter_values_are_422(
+    client: TestClient, query: str, name: str, accepted: str
+) -> None:
+    response = client.get(f"/statements?{query}")
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["name"] == name
+    assert accepted in error["accepted"]
+
+
+def test_unknown_statement_is_404_naming_it(client: TestClient) -> None:
+    response = client.get("/statements/xi-says-nothing")
+    assert response.status_code == 404
+    assert response.json() == {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "No statement with id 'xi-says-nothing'.",
+        "instance": "/statements/xi-says-nothing",
+    }
