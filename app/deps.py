@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -12,7 +13,7 @@ from app.problems import ProblemError, bad_parameter, not_found
 ID_PATTERN = r"^[A-Za-z0-9 ._'-]{1,80}$"
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
 
@@ -32,7 +33,7 @@ class FoundCountry:
         return {"Link": f'<{self.canonical}>; rel="canonical"'} if self.canonical else {}
 
 
-def resolve_country(
+async def resolve_country(
     catalog: CatalogDep,
     country_id: Annotated[
         str,
@@ -81,6 +82,25 @@ def id_filter(catalog: Catalog, name: str, collection: str, value: str | None) -
             status=422,
         )
     return value
+
+
+def checked(*checks: Callable[[], str | None]) -> list[str | None]:
+    """Run every filter check, so that one 422 names each bad parameter, not just the first."""
+    values: list[str | None] = []
+    problems: list[ProblemError] = []
+    for check in checks:
+        try:
+            values.append(check())
+        except ProblemError as exc:
+            problems.append(exc)
+            values.append(None)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        errors = [error for problem in problems for error in problem.errors or []]
+        names = ", ".join(str(error["name"]) for error in errors)
+        raise ProblemError(422, f"Invalid parameter(s): {names}.", errors)
+    return values
 
 
 def lookup(catalog: Catalog, collection: str, what: str, id_: str) -> Item:

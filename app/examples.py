@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from app.catalog import Catalog, Item
+from app.routes.index import index_body, meta_body
+from app.routes.search import run_search
 
 
 def _page(items: list[Item], total: int | None = None, limit: int = 50) -> dict[str, Any]:
@@ -14,6 +17,12 @@ def _page(items: list[Item], total: int | None = None, limit: int = 50) -> dict[
         "limit": limit,
         "offset": 0,
     }
+
+
+def search_example(db: sqlite3.Connection) -> dict[str, Any]:
+    """The first hit of a real search (`GET /search?q=japarov&limit=1`)."""
+    hits = run_search(db, "japarov", None)
+    return _page(hits[:1], len(hits), 1)
 
 
 def response_examples(catalog: Catalog) -> dict[str, Any]:
@@ -40,6 +49,8 @@ def response_examples(catalog: Catalog) -> dict[str, Any]:
         "get_statement": catalog.statements[0],
         "list_sources": _page(catalog.sources[:1], len(catalog.sources), 1),
         "get_source": catalog.sources[0],
+        "get_index": index_body(catalog),
+        "get_meta": meta_body(catalog),
         "get_health": {
             "status": "ok",
             "dataset_version": catalog.meta["version"],

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import quote, urlencode
 
 import orjson
 from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.catalog import Item
@@ -33,28 +34,11 @@ class ListParams:
 
     def __init__(
         self,
-        limit: Annotated[
-            int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")
-        ] = DEFAULT_LIMIT,
-        offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
-        fields: Annotated[
-            str | None,
-            Query(
-                max_length=MAX_PARAM_LENGTH,
-                description="Comma-separated fields to return for each item, e.g. `id,name`.",
-            ),
-        ] = None,
-        sort: Annotated[
-            str | None,
-            Query(
-                max_length=MAX_PARAM_LENGTH,
-                description="Comma-separated sort keys; `-` for descending, e.g. `-name,id`.",
-            ),
-        ] = None,
-        format: Annotated[
-            Literal["json", "csv"] | None,
-            Query(description="`csv` for a CSV table (same as `Accept: text/csv`)."),
-        ] = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+        fields: str | None = None,
+        sort: str | None = None,
+        format: Literal["json", "csv"] | None = None,
     ) -> None:
         self.limit = limit
         self.offset = offset
@@ -63,7 +47,35 @@ class ListParams:
         self.format = format
 
 
-ListQuery = Annotated[ListParams, Depends()]
+async def list_params(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")
+    ] = DEFAULT_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
+    fields: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_PARAM_LENGTH,
+            description="Comma-separated fields to return for each item, e.g. `id,name`.",
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_PARAM_LENGTH,
+            description="Comma-separated sort keys; `-` for descending, e.g. `-name,id`.",
+        ),
+    ] = None,
+    format: Annotated[
+        Literal["json", "csv"] | None,
+        Query(description="`csv` for a CSV table (same as `Accept: text/csv`)."),
+    ] = None,
+) -> ListParams:
+    """The dependency (a coroutine, so FastAPI calls it inline, not in a worker thread)."""
+    return ListParams(limit, offset, fields, sort, format)
+
+
+ListQuery = Annotated[ListParams, Depends(list_params)]
 FieldsQuery = Annotated[
     str | None,
     Query(
@@ -91,31 +103,34 @@ def select_fields(items: Sequence[Item], raw: str | None, available: Sequence[st
     return [{k: item[k] for k in keep} for item in items]
 
 
-def _sort_key(field: str) -> Any:
-    def key(item: Item) -> tuple[bool, Any]:
-        value = item[field]
-        if isinstance(value, dict):
-            value = value.get("name", "")
-        if isinstance(value, str):
-            value = value.casefold()
-        return (value is None, value if value is not None else 0)
-
-    return key
+def _sort_value(item: Item, field: str) -> Any:
+    """What `field` sorts by: an embedded object by its name, text case-insensitively."""
+    value = item[field]
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, str):
+        value = value.casefold()
+    return value
 
 
 def sort_items(items: list[Item], raw: str | None, sortable: Sequence[str]) -> list[Item]:
+    """Stable multi-key sort; `-` for descending; nulls last in either direction."""
     if raw is None:
         return items
-    keys = _names(raw)
-    unknown = [k.lstrip("-") for k in keys if k.lstrip("-") not in sortable]
+    keys = [(k[1:], True) if k.startswith("-") else (k, False) for k in _names(raw)]
+    unknown = [name for name, _ in keys if name not in sortable]
     if unknown or not keys:
-        message = f"cannot sort by {', '.join(unknown)}" if unknown else "no sort key named"
+        named = ", ".join(repr(name) for name in unknown)
+        message = f"cannot sort by {named}" if unknown else "no sort key named"
         raise bad_parameter(
             "sort", message, "comma-separated, `-` for descending: " + ", ".join(sortable)
         )
     result = list(items)
-    for key in reversed(keys):  # stable sorts, last key first
-        result.sort(key=_sort_key(key.lstrip("-")), reverse=key.startswith("-"))
+    for name, descending in reversed(keys):  # stable sorts, last key first
+        present = [i for i in result if _sort_value(i, name) is not None]
+        missing = [i for i in result if _sort_value(i, name) is None]
+        present.sort(key=lambda i: _sort_value(i, name), reverse=descending)
+        result = present + missing
     return result
 
 
@@ -147,16 +162,57 @@ def _flatten(prefix: str, value: Any, row: dict[str, str]) -> None:
         row[prefix] = str(value)
 
 
-def to_csv(items: Sequence[Item]) -> bytes:
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of an embedded object field (`Summary` or `Summary | None`), else None."""
+    for candidate in (annotation, *get_args(annotation)):
+        if get_origin(candidate) is list:
+            return None
+        if (
+            get_origin(candidate) is None
+            and isinstance(candidate, type)
+            and issubclass(candidate, BaseModel)
+        ):
+            return candidate
+    return None
+
+
+def csv_columns(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The CSV header a model documents: embedded objects as dotted columns, in model order."""
+    columns: list[str] = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        nested = _nested_model(info.annotation)
+        columns += csv_columns(nested, path) if nested else [path]
+    return columns
+
+
+def item_model(request: Request) -> type[BaseModel] | None:
+    """The documented model of a collection's items: `X` of the route's `Page[X]`."""
+    page = getattr(request.scope.get("route"), "response_model", None)
+    if not (isinstance(page, type) and issubclass(page, BaseModel)):
+        return None
+    items = page.model_fields.get("items")
+    args = get_args(items.annotation) if items is not None else ()
+    return _nested_model(args[0]) if args else None
+
+
+def to_csv(items: Sequence[Item], columns: Sequence[str] = ()) -> bytes:
+    """One header row (the documented `columns`, then any others the items have), one row
+    per item. An embedded object that is null leaves its dotted columns empty."""
     rows = []
-    columns: dict[str, None] = {}
+    header: dict[str, None] = dict.fromkeys(columns)
     for item in items:
         row: dict[str, str] = {}
         _flatten("", item, row)
         rows.append(row)
-        columns.update(dict.fromkeys(row))
+        for key, value in row.items():
+            null_object = value == "" and any(c.startswith(f"{key}.") for c in header)
+            if key not in header and not null_object:
+                header[key] = None
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
+    writer = csv.DictWriter(
+        out, fieldnames=list(header), restval="", extrasaction="ignore", lineterminator="\r\n"
+    )
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
@@ -165,7 +221,9 @@ def to_csv(items: Sequence[Item]) -> bytes:
 def _page_link(request: Request, offset: int, limit: int) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
     params += [("limit", str(limit)), ("offset", str(offset))]
-    return f"{request.url.path}?{urlencode(params)}"
+    # The path may carry whatever the client sent (an alias with odd whitespace):
+    # percent-encode it so the Link header stays one line of ASCII.
+    return f"{quote(request.url.path)}?{urlencode(params)}"
 
 
 def pagination_links(request: Request, total: int, limit: int, offset: int) -> str | None:
@@ -193,11 +251,14 @@ def collection_response(
     name: str,
     canonical: str | None = None,
 ) -> Response:
-    available = list(items[0]) if items else []
+    model = item_model(request)
+    if model is not None:
+        available = list(model.model_fields)
+    else:
+        available = list(items[0]) if items else list(sortable)
     ordered = sort_items(list(items), params.sort, sortable)
     page = ordered[params.offset : params.offset + params.limit]
     if params.fields is not None:
-        available = available or list(sortable)
         page = select_fields(page, params.fields, available)
     total = len(ordered)
     headers = {"X-Total-Count": str(total)}
@@ -209,7 +270,11 @@ def collection_response(
         headers["Link"] = ", ".join(links)
     if wants_csv(request, params.format):
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return Response(to_csv(page), media_type=CSV_MEDIA_TYPE, headers=headers)
+        columns = csv_columns(model) if model is not None else []
+        if params.fields is not None:
+            kept = set(_names(params.fields))
+            columns = [c for c in columns if c.split(".", 1)[0] in kept]
+        return Response(to_csv(page, columns), media_type=CSV_MEDIA_TYPE, headers=headers)
     body = {"items": page, "total": total, "limit": params.limit, "offset": params.offset}
     return json_response(body, headers)
 
@@ -220,7 +285,7 @@ def item_response(
     return json_response(select_fields([item], fields, list(item))[0], headers)
 
 
-def reject_unknown_params(request: Request) -> None:
+async def reject_unknown_params(request: Request) -> None:
     """An unknown or repeated query parameter is an error naming what the endpoint accepts."""
     if not request.query_params:
         return

@@ -495,8 +495,26 @@ def _citation_rows(record_type: str, record: Any) -> Iterator[tuple[str, str, in
         yield (record_type, record.id, i, c.source_id, c.excerpt)
 
 
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)['’](?=\w)")
+
+
+def _distinct_words(*names: str) -> str:
+    """The words of `names`, each once (ignoring case), in order: "Sadyr Žaparov Zhaparov"."""
+    seen: dict[str, str] = {}
+    for name in names:
+        for word in name.split():
+            seen.setdefault(word.casefold(), word)
+    return " ".join(seen.values())
+
+
 def _search_rows(dataset: Dataset) -> Iterator[tuple[str, str, str, int, str, str, str]]:
-    """One row per resource: (type, id, url, position, title, aliases, body)."""
+    """One row per resource: (type, id, url, position, title, aliases, body).
+
+    `title` is the record's own name or title and `aliases` its own other names (the
+    columns search weighs most); names of *related* records (a priority's leader and
+    country, a leader's statements) go in `body`, so a query for a person ranks the person
+    first and the things by or about them after.
+    """
     countries = {c.id: c for c in dataset.records["countries"]}
     leaders = {x.id: x for x in dataset.records["leaders"]}
     for i, c in enumerate(dataset.records["countries"]):
@@ -516,17 +534,29 @@ def _search_rows(dataset: Dataset) -> Iterator[tuple[str, str, str, int, str, st
             f"/leaders/{x.id}",
             i,
             x.name,
-            " ".join([x.source_spelling, *x.aliases]),
+            _distinct_words(x.source_spelling, *x.aliases),
             f"{x.title} of {countries[x.country].name}",
         )
     for i, s in enumerate(dataset.records["summits"]):
-        yield ("summit", s.id, f"/summits/{s.id}", i, s.name, "", f"{s.city} {s.date}")
+        # A summit is also known by its city ("Astana"), written without the apostrophe too
+        # ("Xi'an" -> "Xian", as in the id `xian-2023`).
+        city_forms = dict.fromkeys([s.city, _APOSTROPHE_IN_WORD.sub("", s.city)])
+        yield (
+            "summit",
+            s.id,
+            f"/summits/{s.id}",
+            i,
+            s.name,
+            " ".join(city_forms),
+            f"{countries[s.host].name} {s.date}",
+        )
     for i, p in enumerate(dataset.records["priorities"]):
         leader = leaders[p.leader]
-        aliases = " ".join(
-            [leader.name, leader.source_spelling, *leader.aliases, countries[leader.country].name]
+        related = _distinct_words(
+            leader.name, leader.source_spelling, *leader.aliases, countries[leader.country].name
         )
-        yield ("priority", p.id, f"/priorities/{p.id}", i, p.title, aliases, p.description)
+        body = f"{p.description} {related}"
+        yield ("priority", p.id, f"/priorities/{p.id}", i, p.title, "", body)
     for i, a in enumerate(dataset.records["agreements"]):
         yield (
             "agreement",
@@ -539,19 +569,23 @@ def _search_rows(dataset: Dataset) -> Iterator[tuple[str, str, str, int, str, st
         )
     for i, st in enumerate(dataset.records["statements"]):
         if st.leader is not None:
+            # The leader has a record of their own: their names are related, not the statement's.
             speaker = leaders[st.leader]
-            names = [speaker.name, speaker.source_spelling, *speaker.aliases]
+            own_names: list[str] = []
+            related_names = [speaker.name, speaker.source_spelling, *speaker.aliases]
         else:
+            # A speaker with no record of their own is found through their statements.
             assert st.speaker is not None
-            names = [st.speaker.name, *st.speaker.aliases]
+            own_names = [st.speaker.name, *st.speaker.aliases]
+            related_names = [st.speaker.role]
         yield (
             "statement",
             st.id,
             f"/statements/{st.id}",
             i,
             st.text,
-            " ".join(names),
-            st.context or "",
+            _distinct_words(*own_names),
+            " ".join([st.context or "", _distinct_words(*related_names)]),
         )
     for i, t in enumerate(dataset.records["themes"]):
         yield ("theme", t.id, f"/themes/{t.id}", i, t.name, "", t.description)

@@ -12,10 +12,10 @@ from starlette.middleware.cors import CORSMiddleware
 from app import problems, schemas
 from app.catalog import Catalog, build_catalog
 from app.db import open_readonly
-from app.examples import response_examples
+from app.examples import response_examples, search_example
 from app.http_cache import HttpCache
 from app.listing import reject_unknown_params
-from app.middleware import MethodGuard, SecurityHeaders
+from app.middleware import MethodGuard, RequestLimits, SecurityHeaders
 from app.routes import (
     agreements,
     countries,
@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         f"stale-while-revalidate={settings.cache_stale_while_revalidate}",
     )
     app.add_middleware(MethodGuard)
+    app.add_middleware(RequestLimits)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -150,6 +151,8 @@ def _openapi(app: FastAPI, catalog: Catalog) -> dict[str, Any]:
         tags=app.openapi_tags,
         contact=app.contact,
         license_info=app.license_info,
+        # Relative: the API is wherever this document was fetched from.
+        servers=[{"url": "/", "description": "The server that serves this document"}],
     )
     components = spec.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = schemas.Problem.model_json_schema(
@@ -157,13 +160,20 @@ def _openapi(app: FastAPI, catalog: Catalog) -> dict[str, Any]:
     )
     for name, definition in components["Problem"].pop("$defs", {}).items():
         components.setdefault(name, definition)
-    examples = response_examples(catalog)
+    examples = response_examples(catalog) | {"search": search_example(app.state.db)}
     for path_item in spec["paths"].values():
         for operation in path_item.values():
             example = examples.get(operation.get("operationId"))
             if example is not None:
                 content = operation["responses"]["200"]["content"]["application/json"]
                 content["example"] = example
+            if any(p["name"] == "format" for p in operation.get("parameters", [])):
+                # Every collection also answers CSV (`?format=csv` or `Accept: text/csv`).
+                operation["responses"]["200"]["content"]["text/csv"] = {
+                    "schema": {"type": "string", "description": "One row per item."}
+                }
+            # RequestLimits answers an over-long URL on every path (app/middleware.py).
+            operation["responses"].setdefault("414", problems.openapi_responses(414)[414])
     app.openapi_schema = spec
     return spec
 

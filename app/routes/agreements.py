@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from app import schemas
 from app.catalog import Catalog, Item
-from app.deps import CatalogDep, country_filter, id_filter, lookup
+from app.deps import CatalogDep, checked, country_filter, id_filter, lookup
 from app.listing import FieldsQuery, ListQuery, collection_response, item_response
 from app.problems import openapi_responses
 
@@ -40,9 +40,11 @@ def filter_agreements(
     party: str | None = None,
     theme: str | None = None,
 ) -> list[Item]:
-    summit = id_filter(catalog, "summit", "summits", summit)
-    party = country_filter(catalog, "party", party)
-    theme = id_filter(catalog, "theme", "themes", theme)
+    summit, party, theme = checked(
+        lambda: id_filter(catalog, "summit", "summits", summit),
+        lambda: country_filter(catalog, "party", party),
+        lambda: id_filter(catalog, "theme", "themes", theme),
+    )
     return [
         a
         for a in catalog.agreements

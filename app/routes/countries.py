@@ -72,6 +72,8 @@ async def get_country_priorities(
 ) -> Response:
     cid = country.item["id"]
     items = filter_priorities(catalog, cid, theme, summit, kind)
+    # rel="canonical" names this list's own preferred URL, not the country's.
+    canonical = country.item["priorities_url"] if country.canonical else None
     return collection_response(
-        request, items, params, PRIORITY_SORTABLE, f"{cid}-priorities", country.canonical
+        request, items, params, PRIORITY_SORTABLE, f"{cid}-priorities", canonical
     )

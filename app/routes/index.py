@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from starlette.responses import Response
 
 from app import schemas
+from app.catalog import Catalog
 from app.deps import CatalogDep
 from app.listing import json_response
 from app.problems import openapi_responses
@@ -32,18 +35,20 @@ COLLECTIONS = (
     responses=openapi_responses(400),
 )
 async def get_index(catalog: CatalogDep) -> Response:
+    return json_response(index_body(catalog))
+
+
+def index_body(catalog: Catalog) -> dict[str, Any]:
     links = {name: f"/{name}" for name in COLLECTIONS}
     links |= {"search": "/search?q={query}", "meta": "/meta", "health": "/health"}
     links |= {"docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json"}
-    return json_response(
-        {
-            "name": "Summit API",
-            "description": "A read-only API over a curated, source-backed dataset of the "
-            "Central Asia–China summits (Xi'an 2023, Astana 2025).",
-            "dataset_version": catalog.meta["version"],
-            "links": links,
-        }
-    )
+    return {
+        "name": "Summit API",
+        "description": "A read-only API over a curated, source-backed dataset of the "
+        "Central Asia–China summits (Xi'an 2023, Astana 2025).",
+        "dataset_version": catalog.meta["version"],
+        "links": links,
+    }
 
 
 @router.get(
@@ -54,11 +59,15 @@ async def get_index(catalog: CatalogDep) -> Response:
     responses=openapi_responses(400),
 )
 async def get_meta(catalog: CatalogDep) -> Response:
+    return json_response(meta_body(catalog))
+
+
+def meta_body(catalog: Catalog) -> dict[str, Any]:
     m = catalog.meta
     keys = ("version", "checksum", "title", "description", "licence", "licence_note")
     dataset = {k: m[k] for k in keys} | {"schema_revision": m["schema_revision"]}
     sources = [{"id": s["id"], "name": s["title"], "url": s["url"]} for s in catalog.sources]
-    return json_response({"dataset": dataset, "counts": catalog.counts(), "sources": sources})
+    return {"dataset": dataset, "counts": catalog.counts(), "sources": sources}
 
 
 @router.get(

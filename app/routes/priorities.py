@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from app import schemas
 from app.catalog import Catalog, Item
-from app.deps import CatalogDep, country_filter, id_filter, lookup
+from app.deps import CatalogDep, checked, country_filter, id_filter, lookup
 from app.listing import FieldsQuery, ListQuery, collection_response, item_response
 from app.problems import openapi_responses
 
@@ -33,10 +33,12 @@ def filter_priorities(
     leader: str | None = None,
 ) -> list[Item]:
     """Filters combine with AND; each value is checked first (an unknown one is a 422)."""
-    country = country_filter(catalog, "country", country)
-    theme = id_filter(catalog, "theme", "themes", theme)
-    summit = id_filter(catalog, "summit", "summits", summit)
-    leader = id_filter(catalog, "leader", "leaders", leader)
+    country, theme, summit, leader = checked(
+        lambda: country_filter(catalog, "country", country),
+        lambda: id_filter(catalog, "theme", "themes", theme),
+        lambda: id_filter(catalog, "summit", "summits", summit),
+        lambda: id_filter(catalog, "leader", "leaders", leader),
+    )
     return [
         p
         for p in catalog.priorities

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from app import schemas
-from app.deps import CatalogDep, country_filter, id_filter, lookup
+from app.deps import CatalogDep, checked, country_filter, id_filter, lookup
 from app.listing import FieldsQuery, ListQuery, collection_response, item_response
 from app.problems import bad_parameter, openapi_responses
 
@@ -40,13 +40,20 @@ async def list_statements(
     summit: Annotated[str | None, Query(max_length=80, description="A summit id.")] = None,
     kind: Annotated[Literal["quote", "paraphrase"] | None, Query()] = None,
 ) -> Response:
-    cid = country_filter(catalog, "country", country)
-    summit = id_filter(catalog, "summit", "summits", summit)
     speakers = dict.fromkeys(s["speaker"]["id"] for s in catalog.statements)
-    if speaker is not None and speaker not in speakers:
-        raise bad_parameter(
-            "speaker", f"unknown speaker {speaker!r}", "one of: " + ", ".join(speakers), 422
-        )
+
+    def speaker_filter() -> str | None:
+        if speaker is not None and speaker not in speakers:
+            raise bad_parameter(
+                "speaker", f"unknown speaker {speaker!r}", "one of: " + ", ".join(speakers), 422
+            )
+        return speaker
+
+    cid, summit, speaker = checked(
+        lambda: country_filter(catalog, "country", country),
+        lambda: id_filter(catalog, "summit", "summits", summit),
+        speaker_filter,
+    )
     items = [
         s
         for s in catalog.statements

@@ -1,0 +1,513 @@
+"""?fields=, ?sort= and CSV on every collection and resource; the themes matrix.
+
+Every expectation is computed here, independently of the app: sorting by a comparator
+written for the documented rules, CSV by flattening the JSON by the documented rules, the
+theme matrix by counting in the seed files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tomllib
+from collections import defaultdict
+from functools import cmp_to_key
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import SEEDS
+
+PROBLEM = "application/problem+json"
+Params = dict[str, Any]
+Item = dict[str, Any]
+
+# Every collection, with the query that makes /search one.
+COLLECTIONS: list[tuple[str, Params]] = [
+    ("/summits", {}),
+    ("/summits/astana-2025/agreements", {}),
+    ("/countries", {}),
+    ("/countries/kg/priorities", {}),
+    ("/leaders", {}),
+    ("/priorities", {}),
+    ("/agreements", {}),
+    ("/themes", {}),
+    ("/statements", {}),
+    ("/sources", {}),
+    ("/search", {"q": "a"}),
+]
+COLLECTION_IDS = [path for path, _ in COLLECTIONS]
+# Collections whose items are resources of their own.
+RESOURCE_COLLECTIONS = [
+    "/summits",
+    "/countries",
+    "/leaders",
+    "/priorities",
+    "/agreements",
+    "/themes",
+    "/statements",
+    "/sources",
+]
+# Filtered and sorted requests, for "CSV has the same filters and sort as JSON".
+FILTERED: list[tuple[str, Params]] = [
+    ("/priorities", {"country": "kg", "sort": "-title"}),
+    ("/priorities", {"theme": "energy", "sort": "country,-position"}),
+    ("/agreements", {"summit": "astana-2025", "sort": "-count,id"}),
+    ("/statements", {"kind": "quote", "sort": "speaker,id"}),
+    ("/leaders", {"country": "kg"}),
+    ("/countries", {"region": "Central Asia", "sort": "-name"}),
+    ("/sources", {"kind": "related", "sort": "-published"}),
+    ("/themes", {"sort": "-priority_count,name"}),
+    ("/search", {"q": "japarov", "type": "priority,leader"}),
+    ("/search", {"q": "energy", "sort": "title"}),
+    ("/priorities", {"limit": 5, "offset": 3, "sort": "title"}),
+]
+
+
+def get_json(client: TestClient, path: str, params: Params | None = None) -> Any:
+    response = client.get(path, params=params or {})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    return response.json()
+
+
+def all_items(client: TestClient, path: str, params: Params) -> list[Item]:
+    body = get_json(client, path, {**params, "limit": 200})
+    assert body["total"] == len(body["items"]) > 0, "fits on one page"
+    items: list[Item] = body["items"]
+    return items
+
+
+def assert_problem(response: Any, status: int, parameter: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert parameter in [e["name"] for e in body["errors"]]
+    return body
+
+
+def single_resources(client: TestClient) -> list[str]:
+    """The first and last resource of every collection, and a few fixed ones."""
+    urls = ["/countries/kg", "/countries/KGZ", "/themes/energy", "/leaders/sadyr-japarov"]
+    for path in RESOURCE_COLLECTIONS:
+        items = all_items(client, path, {})
+        urls += [items[0]["url"], items[-1]["url"]]
+    return urls
+
+
+# --- ?fields= ------------------------------------------------------------------------------
+
+
+def field_choices(keys: list[str]) -> list[list[str]]:
+    nested = [k for k in keys if k not in ("id", "url")]
+    return [[keys[0]], [keys[-1], keys[0]], [nested[0], nested[-1], "url"], keys]
+
+
+@pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
+def test_fields_keeps_only_those_keys_in_collections(
+    client: TestClient, path: str, params: Params
+) -> None:
+    full = all_items(client, path, params)
+    keys = list(full[0])
+    for chosen in field_choices(keys):
+        body = get_json(client, path, {**params, "limit": 200, "fields": ",".join(chosen)})
+        assert body["total"] == len(full)
+        assert body["items"] == [{k: item[k] for k in chosen} for item in full]
+    spaced = get_json(client, path, {**params, "limit": 200, "fields": f" {keys[0]} , {keys[1]} "})
+    assert spaced["items"] == [{keys[0]: i[keys[0]], keys[1]: i[keys[1]]} for i in full]
+
+
+def test_fields_keeps_only_those_keys_in_single_resources(client: TestClient) -> None:
+    for url in single_resources(client):
+        full = get_json(client, url)
+        keys = list(full)
+        for chosen in field_choices(keys):
+            assert get_json(client, url, {"fields": ",".join(chosen)}) == {
+                k: full[k] for k in chosen
+            }
+
+
+@pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
+def test_unknown_fields_in_collections_are_a_400_naming_them(
+    client: TestClient, path: str, params: Params
+) -> None:
+    keys = list(all_items(client, path, params)[0])
+    response = client.get(path, params={**params, "fields": "id,nope,Name,also_nope"})
+    body = assert_problem(response, 400, "fields")
+    error = body["errors"][0]
+    for unknown in ("nope", "Name", "also_nope"):
+        assert unknown in error["message"]
+        assert unknown in body["detail"]
+    allowed = re.split(r",\s*", error["accepted"].split(":", 1)[1].strip())
+    assert allowed == keys
+
+
+def test_unknown_fields_in_single_resources_are_a_400_naming_them(client: TestClient) -> None:
+    for url in single_resources(client):
+        keys = list(get_json(client, url))
+        body = assert_problem(client.get(url, params={"fields": "zz_top,id"}), 400, "fields")
+        assert "zz_top" in body["errors"][0]["message"]
+        assert all(k in body["errors"][0]["accepted"] for k in keys)
+
+
+@pytest.mark.parametrize("fields", ["", ",", " , ,"])
+def test_fields_naming_nothing_is_a_400(client: TestClient, fields: str) -> None:
+    assert_problem(client.get("/countries", params={"fields": fields}), 400, "fields")
+    assert_problem(client.get("/countries/kg", params={"fields": fields}), 400, "fields")
+
+
+def test_fields_are_checked_the_same_on_an_empty_page(client: TestClient) -> None:
+    """Kazakhstan has no priorities: an empty page still knows the documented fields."""
+    empty = get_json(client, "/priorities", {"country": "kz", "fields": "description,leader"})
+    assert empty["items"] == []
+    beyond = get_json(client, "/priorities", {"offset": 10_000, "fields": "description"})
+    assert beyond["items"] == []
+    response = client.get("/priorities", params={"country": "kz", "fields": "nope"})
+    assert_problem(response, 400, "fields")
+
+
+# --- ?sort= --------------------------------------------------------------------------------
+
+
+def sortable_fields(client: TestClient, path: str, params: Params) -> list[str]:
+    """The sort keys an endpoint accepts, as its 400 lists them."""
+    response = client.get(path, params={**params, "sort": "no_such_field"})
+    body = assert_problem(response, 400, "sort")
+    assert "no_such_field" in body["detail"]
+    accepted: str = body["errors"][0]["accepted"]
+    return re.split(r",\s*", accepted.rsplit(":", 1)[1].strip())
+
+
+def sort_value(item: Item, field: str) -> Any:
+    value = item[field]
+    if isinstance(value, dict):
+        value = value["name"]
+    return value.casefold() if isinstance(value, str) else value
+
+
+def expected_order(items: list[Item], sort: str) -> list[Item]:
+    """The documented order: keys left to right, `-` descending, embedded objects by name,
+    text case-insensitively, nulls last either way, ties in the unsorted order."""
+    names = [k.strip() for k in sort.split(",") if k.strip()]
+    keys = [(k.removeprefix("-"), k.startswith("-")) for k in names]
+
+    def compare(a: tuple[int, Item], b: tuple[int, Item]) -> int:
+        for field, descending in keys:
+            x, y = sort_value(a[1], field), sort_value(b[1], field)
+            if x == y:
+                continue
+            if x is None or y is None:
+                return 1 if x is None else -1
+            ascending = -1 if x < y else 1
+            return -ascending if descending else ascending
+        return a[0] - b[0]
+
+    return [item for _, item in sorted(enumerate(items), key=cmp_to_key(compare))]
+
+
+def label_of(sortable: list[str]) -> str:
+    return next(f for f in ("name", "title", "speaker", "score") if f in sortable)
+
+
+@pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
+def test_sort_by_every_documented_field(client: TestClient, path: str, params: Params) -> None:
+    unsorted = all_items(client, path, params)
+    sortable = sortable_fields(client, path, params)
+    assert "id" in sortable
+    assert set(sortable) <= set(unsorted[0]), "only fields the items have"
+    label = label_of(sortable)
+    sorts = list(sortable) + [f"-{f}" for f in sortable]
+    sorts += [" id ", "id,"]  # spaces and an empty trailing key are ignored
+    sorts += [label, f"-{label},id", f"-{label},-id", f"{sortable[-1]},-{sortable[0]}"]
+    for sort in sorts:
+        body = get_json(client, path, {**params, "limit": 200, "sort": sort})
+        assert body["total"] == len(unsorted)
+        assert body["items"] == expected_order(unsorted, sort), sort
+
+
+@pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
+def test_sort_then_page(client: TestClient, path: str, params: Params) -> None:
+    unsorted = all_items(client, path, params)
+    sort = f"-{label_of(sortable_fields(client, path, params))},id"
+    ordered = expected_order(unsorted, sort)
+    for offset in range(0, len(unsorted), 3):
+        page = get_json(client, path, {**params, "sort": sort, "limit": 3, "offset": offset})
+        assert page["items"] == ordered[offset : offset + 3]
+
+
+def test_nulls_sort_last_in_either_direction(client: TestClient) -> None:
+    for sort in ("count", "-count"):
+        counts = [a["count"] for a in get_json(client, "/agreements", {"sort": sort})["items"]]
+        known = [c for c in counts if c is not None]
+        assert known, "some agreements state a count"
+        assert counts == known + [None] * (len(counts) - len(known))
+        assert known == sorted(known, reverse=sort.startswith("-"))
+
+
+@pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
+@pytest.mark.parametrize("sort", ["popularity", "id,popularity", "--id", "-", "ID", ",", ""])
+def test_unknown_sort_is_a_400_naming_the_allowed(
+    client: TestClient, path: str, params: Params, sort: str
+) -> None:
+    allowed = sortable_fields(client, path, params)
+    body = assert_problem(client.get(path, params={**params, "sort": sort}), 400, "sort")
+    assert all(f in body["errors"][0]["accepted"] for f in allowed)
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """The documented CSV rules: objects -> dotted columns; lists of objects with ids ->
+    `; `-joined ids; lists of strings -> `; `-joined; other lists -> compact JSON (kept
+    here as the list, compared after parsing); null -> empty; numbers as written."""
+    if isinstance(value, dict):
+        row: dict[str, Any] = {}
+        for key, inner in value.items():
+            row.update(flatten(inner, f"{prefix}.{key}" if prefix else key))
+        return row
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) and "id" in v for v in value):
+            return {prefix: "; ".join(v["id"] for v in value)}
+        if all(isinstance(v, str) for v in value):
+            return {prefix: "; ".join(value)}
+        return {prefix: value}
+    if value is None:
+        return {prefix: ""}
+    if isinstance(value, bool):
+        return {prefix: "true" if value else "false"}
+    return {prefix: str(value)}
+
+
+def parse_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    assert reader.fieldnames is not None, "a header row"
+    return list(reader.fieldnames), rows
+
+
+def assert_round_trip(header: list[str], rows: list[dict[str, str]], items: list[Item]) -> None:
+    assert len(rows) == len(items)
+    assert len(set(header)) == len(header)
+    for row, item in zip(rows, items, strict=True):
+        expected = flatten(item)
+        for column, value in expected.items():
+            if column not in header:  # a null object: its dotted columns are empty
+                assert value == ""
+                assert any(c.startswith(f"{column}.") for c in header), column
+                assert all(row[c] == "" for c in header if c.startswith(f"{column}."))
+            elif isinstance(value, list):
+                assert json.loads(row[column]) == value, column
+            else:
+                assert row[column] == value, column
+        for column in set(header) - set(expected):
+            assert row[column] == "", column
+    if items:
+        top = list(dict.fromkeys(c.split(".", 1)[0] for c in header))
+        assert top == list(items[0]), "columns in the order of the JSON keys"
+
+
+def get_csv(client: TestClient, path: str, params: Params, via: str) -> Any:
+    if via == "accept":
+        response = client.get(path, params=params, headers={"Accept": "text/csv"})
+    else:
+        response = client.get(path, params={**params, "format": "csv"})
+    assert response.status_code == 200, response.text
+    return response
+
+
+@pytest.mark.parametrize("via", ["accept", "format"])
+@pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
+def test_csv_round_trips_to_the_json_items(
+    client: TestClient, path: str, params: Params, via: str
+) -> None:
+    response = get_csv(client, path, {**params, "limit": 200}, via)
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    disposition = response.headers["content-disposition"]
+    match = re.fullmatch(r'attachment; filename="([A-Za-z0-9._-]+\.csv)"', disposition)
+    assert match, disposition
+    assert path.rstrip("/").rsplit("/", 1)[1] in match.group(1)
+    first_line, crlf, _ = response.text.partition("\r\n")
+    assert first_line
+    assert crlf, "rows end in CRLF (RFC 4180)"
+    header, rows = parse_csv(response.text)
+    assert_round_trip(header, rows, all_items(client, path, params))
+
+
+@pytest.mark.parametrize(("path", "params"), FILTERED, ids=[f"{p}-{q}" for p, q in FILTERED])
+def test_csv_has_the_same_filters_sort_and_page_as_json(
+    client: TestClient, path: str, params: Params
+) -> None:
+    body = get_json(client, path, params)
+    assert body["items"], "the filter keeps something"
+    for via in ("accept", "format"):
+        response = get_csv(client, path, params, via)
+        header, rows = parse_csv(response.text)
+        assert_round_trip(header, rows, body["items"])
+        assert response.headers["x-total-count"] == str(body["total"])
+
+
+def test_the_csv_header_does_not_depend_on_the_data(client: TestClient) -> None:
+    """An empty result still has the documented header; a filtered one the same header."""
+    header, rows = parse_csv(get_csv(client, "/priorities", {}, "format").text)
+    empty_header, empty_rows = parse_csv(
+        get_csv(client, "/priorities", {"country": "kz"}, "format").text
+    )
+    assert rows
+    assert empty_rows == []
+    assert empty_header == header
+    filtered, _ = parse_csv(get_csv(client, "/priorities", {"country": "tj"}, "format").text)
+    assert filtered == header
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/priorities", {"fields": "title,leader,themes"}),
+        ("/statements", {"fields": "speaker,id"}),
+        ("/countries", {"fields": "leader"}),
+        ("/priorities", {"fields": "title,leader", "country": "kz"}),
+        ("/search", {"q": "japarov", "fields": "id,type"}),
+    ],
+)
+def test_csv_with_fields_has_only_those_columns(
+    client: TestClient, path: str, params: Params
+) -> None:
+    chosen = [f.strip() for f in params["fields"].split(",")]
+    header, rows = parse_csv(get_csv(client, path, params, "format").text)
+    assert {c.split(".", 1)[0] for c in header} == set(chosen)
+    assert_round_trip(header, rows, get_json(client, path, params)["items"])
+
+
+def test_json_stays_the_default(client: TestClient) -> None:
+    for accept in ("application/json", "*/*", "text/html,*/*;q=0.8"):
+        response = client.get("/countries", headers={"Accept": accept})
+        assert response.headers["content-type"].startswith("application/json"), accept
+    explicit = client.get("/countries", params={"format": "json"}, headers={"Accept": "text/csv"})
+    assert explicit.headers["content-type"].startswith("application/json")
+
+
+def test_an_unknown_format_is_a_422_naming_it(client: TestClient) -> None:
+    body = assert_problem(client.get("/countries", params={"format": "xml"}), 422, "format")
+    assert "csv" in body["errors"][0]["accepted"]
+
+
+def test_csv_errors_are_still_problems(client: TestClient) -> None:
+    response = client.get("/countries", params={"sort": "nope"}, headers={"Accept": "text/csv"})
+    assert_problem(response, 400, "sort")
+
+
+# --- the themes matrix ---------------------------------------------------------------------
+
+
+def seeds(name: str) -> list[dict[str, Any]]:
+    with (SEEDS / f"{name}.toml").open("rb") as fh:
+        records: list[dict[str, Any]] = tomllib.load(fh)[name]
+    return records
+
+
+def seed_matrix() -> dict[str, dict[str, dict[str, list[str]]]]:
+    """theme -> country -> {"priorities": [ids], "agreements": [ids]}, from the seed files."""
+    country_of_leader = {x["id"]: x["country"] for x in seeds("leaders")}
+    matrix: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(
+        lambda: defaultdict(lambda: {"priorities": [], "agreements": []})
+    )
+    for p in seeds("priorities"):
+        for theme in p["themes"]:
+            matrix[theme][country_of_leader[p["leader"]]]["priorities"].append(p["id"])
+    for a in seeds("agreements"):
+        for theme in a["themes"]:
+            for party in a["parties"]:
+                matrix[theme][party]["agreements"].append(a["id"])
+    return matrix
+
+
+def test_themes_give_each_countrys_counts_as_the_seeds_do(client: TestClient) -> None:
+    matrix = seed_matrix()
+    country_order = [c["id"] for c in seeds("countries")]
+    themes = get_json(client, "/themes", {"limit": 200})["items"]
+    assert [t["id"] for t in themes] == [t["id"] for t in seeds("themes")]
+    priorities, agreements = seeds("priorities"), seeds("agreements")
+    for theme in themes:
+        cells = matrix[theme["id"]]
+        expected = [
+            {
+                "id": country,
+                "priority_count": len(cells[country]["priorities"]),
+                "agreement_count": len(cells[country]["agreements"]),
+            }
+            for country in country_order
+            if country in cells
+        ]
+        got = [
+            {k: c[k] for k in ("id", "priority_count", "agreement_count")}
+            for c in theme["countries"]
+        ]
+        assert got == expected, theme["id"]
+        for cell in theme["countries"]:
+            assert cell["url"] == f"/countries/{cell['id']}"
+        assert theme["priority_count"] == sum(theme["id"] in p["themes"] for p in priorities)
+        assert theme["agreement_count"] == sum(theme["id"] in a["themes"] for a in agreements)
+        assert theme["priority_count"] == sum(c["priority_count"] for c in expected)
+
+
+def test_every_theme_is_named_by_some_country(client: TestClient) -> None:
+    for theme in get_json(client, "/themes", {"limit": 200})["items"]:
+        assert theme["countries"], theme["id"]
+
+
+@pytest.mark.parametrize("theme_id", ["energy", "transport", "rare-earths", "diplomacy"])
+def test_a_theme_groups_its_priorities_and_agreements_by_country(
+    client: TestClient, theme_id: str
+) -> None:
+    cells = seed_matrix()[theme_id]
+    detail = get_json(client, f"/themes/{theme_id}")
+    row = next(t for t in get_json(client, "/themes")["items"] if t["id"] == theme_id)
+    assert {k: v for k, v in detail.items() if k != "by_country"} == row
+    groups = detail["by_country"]
+    assert [g["country"]["id"] for g in groups] == [c["id"] for c in row["countries"]]
+    for group, cell in zip(groups, row["countries"], strict=True):
+        country = group["country"]["id"]
+        assert [p["id"] for p in group["priorities"]] == cells[country]["priorities"]
+        assert [a["id"] for a in group["agreements"]] == cells[country]["agreements"]
+        assert len(group["priorities"]) == cell["priority_count"]
+        assert len(group["agreements"]) == cell["agreement_count"]
+        for summary in group["priorities"]:
+            priority = get_json(client, summary["url"])
+            assert priority["country"]["id"] == country
+            assert theme_id in [t["id"] for t in priority["themes"]]
+            assert summary["name"] == priority["title"]
+        for summary in group["agreements"]:
+            agreement = get_json(client, summary["url"])
+            assert country in [p["id"] for p in agreement["parties"]]
+            assert theme_id in [t["id"] for t in agreement["themes"]]
+
+
+def test_every_theme_detail_agrees_with_the_matrix(client: TestClient) -> None:
+    for row in get_json(client, "/themes", {"limit": 200})["items"]:
+        detail = get_json(client, row["url"])
+        counts = [
+            (g["country"]["id"], len(g["priorities"]), len(g["agreements"]))
+            for g in detail["by_country"]
+        ]
+        assert counts == [
+            (c["id"], c["priority_count"], c["agreement_count"]) for c in row["countries"]
+        ]
+
+
+def test_the_energy_matrix_in_numbers(client: TestClient) -> None:
+    """Spelled out from the seeds, for the reader: Japarov's energy priority, Rahmon's two,
+    Berdimuhamedow's two; the 24 intergovernmental documents (energy among their fields)
+    bind all six countries."""
+    cells = seed_matrix()["energy"]
+    energy = get_json(client, "/themes/energy")
+    counts = {c["id"]: (c["priority_count"], c["agreement_count"]) for c in energy["countries"]}
+    assert counts == {
+        country: (len(cell["priorities"]), len(cell["agreements"]))
+        for country, cell in cells.items()
+    }
+    assert {c for c, (p, _) in counts.items() if p} == {"kg", "tj", "tm"}
