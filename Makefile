@@ -36,5 +36,10 @@ test: lint
 openapi: $(DB)
 	@DATABASE_URL=sqlite:///$(DB) $(BIN)/summit-api openapi
 
+# Benchmarks (wrk from Debian: apt-get install -y wrk); not part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/search_bench.py
+
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

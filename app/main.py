@@ -43,6 +43,21 @@ ROUTERS = (
     search.router,
 )
 
+# The fields each collection sorts by, named in its `sort` parameter's documentation.
+SORTABLE = {
+    "list_summits": summits.SORTABLE,
+    "get_summit_agreements": agreements.SORTABLE,
+    "list_countries": countries.SORTABLE,
+    "get_country_priorities": priorities.SORTABLE,
+    "list_leaders": leaders.SORTABLE,
+    "list_priorities": priorities.SORTABLE,
+    "list_agreements": agreements.SORTABLE,
+    "list_themes": themes.SORTABLE,
+    "list_statements": statements.SORTABLE,
+    "list_sources": sources.SORTABLE,
+    "search": search.SORTABLE,
+}
+
 DESCRIPTION = """\
 A read-only REST API over a curated, source-backed dataset of the Central Asia–China
 summits (Xi'an 2023, Astana 2025): the six countries, their leaders, each leader's
@@ -172,6 +187,10 @@ def _openapi(app: FastAPI, catalog: Catalog) -> dict[str, Any]:
                 operation["responses"]["200"]["content"]["text/csv"] = {
                     "schema": {"type": "string", "description": "One row per item."}
                 }
+            sortable = SORTABLE.get(operation.get("operationId", ""))
+            for param in operation.get("parameters", []):
+                if param["name"] == "sort" and sortable:
+                    param["description"] += " Sortable: " + ", ".join(f"`{f}`" for f in sortable)
             # RequestLimits answers an over-long URL on every path (app/middleware.py).
             operation["responses"].setdefault("414", problems.openapi_responses(414)[414])
     app.openapi_schema = spec
