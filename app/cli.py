@@ -57,6 +57,20 @@ def _serve(host: str, port: int, workers: int) -> int:
     if not path.is_file():
         print(f"no database at {path}: run `summit-api load` first", file=sys.stderr)
         return 1
+    # Build the app once here, before uvicorn: a corrupt or foreign file must stop the
+    # start-up with one clear line, not a traceback per worker (and with --workers > 1
+    # uvicorn would respawn the failing workers forever).
+    from app.db import DatabaseUnavailable
+    from app.main import create_app
+
+    try:
+        create_app(Settings())
+    except DatabaseUnavailable as exc:
+        print(f"cannot serve: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        print(f"cannot serve: the database {path} is not usable: {exc!r}", file=sys.stderr)
+        return 1
     uvicorn.run(
         "app.main:app",
         host=host,

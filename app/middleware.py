@@ -15,6 +15,10 @@ DOCS_CSP = (
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+MAX_PATH_BYTES = 1024
+MAX_QUERY_BYTES = 4096
+MAX_QUERY_PARAMS = 32
+MAX_HEADER_BYTES = 16 * 1024
 
 
 class MethodGuard:
@@ -49,6 +53,63 @@ class MethodGuard:
         ]
         await send({"type": "http.response.start", "status": 405, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class RequestLimits:
+    """Bounds on what a request may carry, checked before any routing or parsing.
+
+    - a path over MAX_PATH_BYTES or a query string over MAX_QUERY_BYTES (as sent,
+      percent-encoded): 414;
+    - more than MAX_QUERY_PARAMS query parameters: 400;
+    - request headers over MAX_HEADER_BYTES in all (names and values): 431;
+    - a GET or HEAD with a body (a non-zero Content-Length, or any Transfer-Encoding): 400.
+
+    The longest useful URL fits: /search with every parameter at its maximum length and
+    `q` in 4-byte UTF-8 characters is about 3,100 bytes of query; no endpoint takes 12
+    parameters. uvicorn answers first, with its own plain-text 400, for a request line over
+    about 64 KiB or one it cannot parse.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem = _over_limit(scope)
+        if problem is None:
+            await self.app(scope, receive, send)
+            return
+        status, detail = problem
+        body = problem_body(status, detail, scope["path"][:200], None)
+        headers = [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _over_limit(scope: Scope) -> tuple[int, str] | None:
+    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "replace")
+    query = scope.get("query_string", b"")
+    if len(raw_path) > MAX_PATH_BYTES or len(query) > MAX_QUERY_BYTES:
+        return 414, (
+            f"The URL is too long: at most {MAX_PATH_BYTES} bytes of path and "
+            f"{MAX_QUERY_BYTES} bytes of query string."
+        )
+    if sum(1 for part in query.split(b"&") if part) > MAX_QUERY_PARAMS:
+        return 400, f"Too many query parameters: at most {MAX_QUERY_PARAMS}."
+    headers = scope["headers"]
+    if sum(len(name) + len(value) for name, value in headers) > MAX_HEADER_BYTES:
+        return 431, f"The request headers are too large: at most {MAX_HEADER_BYTES} bytes."
+    if scope["method"] in ("GET", "HEAD") and any(
+        name == b"transfer-encoding" or (name == b"content-length" and value.strip(b"0 "))
+        for name, value in headers
+    ):
+        return 400, f"A {scope['method']} request takes no body."
+    return None
 
 
 class SecurityHeaders:

@@ -25,6 +25,8 @@ TYPES = {
     404: "/problems/not-found",
     405: "/problems/method-not-allowed",
     406: "/problems/not-acceptable",
+    414: "/problems/uri-too-long",
+    431: "/problems/headers-too-large",
     422: "/problems/invalid-parameter",
     500: "/problems/internal-error",
 }
@@ -33,6 +35,8 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     406: "Not acceptable",
+    414: "URI too long",
+    431: "Request header fields too large",
     422: "Invalid parameter",
     500: "Internal server error",
 }

@@ -54,6 +54,7 @@ def test_image_runs_as_non_root_with_a_healthcheck() -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
     assert text.count("FROM ") >= 2, "multi-stage"
     user = re.findall(r"^USER (\S+)", text, re.M)
-    assert user and user[-1] not in ("root", "0")
+    assert user
+    assert user[-1] not in ("root", "0")
     assert re.search(r"^HEALTHCHECK .*\n?.*?/health", text, re.M)
     assert "summit-api load" in text.split("FROM ", 2)[1], "database built at image build time"
