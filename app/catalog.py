@@ -250,7 +250,7 @@ def build_catalog(conn: sqlite3.Connection) -> Catalog:
                     "aliases": orjson.loads(r["speaker_aliases"]),
                     "url": f"/leaders/{r['leader_id']}" if is_leader else None,
                 },
-                "country": country_summary[r["speaker_country_id"]],
+                "country": country_summary.get(r["speaker_country_id"]),
                 "summit": summit_summary[r["summit_id"]],
                 "sources": citations[("statement", r["id"])],
             }

@@ -215,7 +215,7 @@ class Speaker(SeedModel):
     name: Name
     aliases: list[Name] = Field(default_factory=list)
     role: Name
-    country: Slug
+    country: Slug | None = None  # left out where the source gives none (the author, experts)
 
 
 class StatementSeed(Cited):

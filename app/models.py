@@ -175,7 +175,7 @@ class Statement(SQLModel, table=True):
     speaker_name: str
     speaker_aliases: list[str] = Field(sa_column=Column(JSON, nullable=False))
     speaker_role: str
-    speaker_country_id: str = Field(foreign_key="countries.id", index=True)
+    speaker_country_id: str | None = Field(default=None, foreign_key="countries.id", index=True)
 
 
 class Citation(SQLModel, table=True):

@@ -157,7 +157,9 @@ class Statement(Out):
     text: str
     context: str | None
     speaker: Speaker
-    country: Summary
+    country: Summary | None = Field(
+        description="The speaker's country; null where the source gives none."
+    )
     summit: Summary
     sources: list[Citation]
 

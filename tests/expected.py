@@ -265,7 +265,7 @@ def statement(st: Item) -> Item:
             "aliases": sp.get("aliases", []),
             "url": None,
         }
-        cid = sp["country"]
+        cid = sp.get("country")
     return {
         "id": st["id"],
         "url": f"/statements/{st['id']}",
@@ -274,7 +274,7 @@ def statement(st: Item) -> Item:
         "text": st["text"],
         "context": st.get("context"),
         "speaker": speaker,
-        "country": country_summary(cid),
+        "country": country_summary(cid) if cid else None,
         "summit": summit_summary(st["summit"]),
         "sources": citations(st),
     }

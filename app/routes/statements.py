@@ -58,7 +58,7 @@ async def list_statements(
         s
         for s in catalog.statements
         if (speaker is None or s["speaker"]["id"] == speaker)
-        and (cid is None or s["country"]["id"] == cid)
+        and (cid is None or (s["country"] or {}).get("id") == cid)
         and (summit is None or s["summit"]["id"] == summit)
         and (kind is None or s["kind"] == kind)
     ]

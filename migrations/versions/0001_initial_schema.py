@@ -161,7 +161,7 @@ def upgrade() -> None:
         sa.Column("speaker_name", sa.String(), nullable=False),
         sa.Column("speaker_aliases", sa.JSON(), nullable=False),
         sa.Column("speaker_role", sa.String(), nullable=False),
-        sa.Column("speaker_country_id", sa.String(), nullable=False),
+        sa.Column("speaker_country_id", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(
             ["leader_id"], ["leaders.id"], name=op.f("fk_statements_leader_id_leaders")
         ),
