@@ -15,6 +15,12 @@ DOCS_CSP = (
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# For answers given outside SecurityHeaders (RequestLimits runs before everything).
+API_SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"content-security-policy", API_CSP.encode()),
+    (b"referrer-policy", b"no-referrer"),
+)
 MAX_PATH_BYTES = 1024
 MAX_QUERY_BYTES = 4096
 MAX_QUERY_PARAMS = 32
@@ -86,6 +92,7 @@ class RequestLimits:
         headers = [
             (b"content-type", b"application/problem+json"),
             (b"content-length", str(len(body)).encode()),
+            *API_SECURITY_HEADERS,
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,518 @@
+"""The HTTP cache layer (app/http_cache.py): ETag, 304, Vary, gzip, HEAD, and the bounded
+response cache, over HTTP against the real app."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import httpx2
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from app.http_cache import HttpCache, accepts_gzip, etag_matches, normalise_query
+from app.main import create_app
+from app.settings import Settings
+from tests.server import free_port, running, uvicorn_command
+
+URL = "/countries/kg/priorities"
+IDENTITY = {"Accept-Encoding": "identity"}
+GZIP = {"Accept-Encoding": "gzip"}
+STRONG_ETAG = re.compile(r'^"[0-9a-f]{32}"$')
+STRONG_GZIP_ETAG = re.compile(r'^"[0-9a-f]{32}-gz"$')
+DEFAULT_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=60"
+
+
+def build(db_path: Path, **settings: Any) -> FastAPI:
+    return create_app(Settings(database_url=f"sqlite:///{db_path}", **settings))
+
+
+@pytest.fixture
+def fresh(db_path: Path) -> Iterator[TestClient]:
+    """An app of its own, with an empty cache."""
+    with TestClient(build(db_path)) as test_client:
+        yield test_client
+
+
+def cache_of(app: ASGIApp) -> HttpCache:
+    """The HttpCache instance inside an app's middleware stack (built on the first request)."""
+    layer: object = getattr(app, "edge", app)
+    while not isinstance(layer, HttpCache):
+        layer = getattr(layer, "app")  # noqa: B009 - every layer keeps the next in `.app`
+    return layer
+
+
+def comparable(response: httpx2.Response) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers (less Date, which the server adds) and the body as sent."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k != "date"]
+    return response.status_code, headers, response.content
+
+
+def raw_get(client: TestClient, url: str, headers: dict[str, str]) -> tuple[httpx2.Headers, bytes]:
+    """The body as it went over the wire, not decompressed."""
+    with client.stream("GET", url, headers=headers) as response:
+        return response.headers, b"".join(response.iter_raw())
+
+
+# --- ETag, Cache-Control, Vary -----------------------------------------------------------
+
+
+def test_every_200_has_a_strong_etag_cache_control_and_vary(client: TestClient) -> None:
+    for url in (URL, "/", "/countries", "/countries/kg", "/health", "/docs", "/openapi.json"):
+        response = client.get(url, headers=IDENTITY)
+        assert response.status_code == 200, url
+        assert STRONG_ETAG.match(response.headers["etag"]), url
+        assert response.headers["cache-control"] == DEFAULT_CACHE_CONTROL
+        assert response.headers["vary"].startswith("Accept, Accept-Encoding")
+
+
+def test_cache_control_comes_from_the_settings(db_path: Path) -> None:
+    app = build(db_path, cache_max_age=60, cache_stale_while_revalidate=5)
+    with TestClient(app) as test_client:
+        response = test_client.get(URL)
+    assert response.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=5"
+
+
+def test_the_etag_is_the_same_across_processes_and_after_a_restart(
+    client: TestClient, db_path: Path, tmp_path: Path
+) -> None:
+    urls = [(URL, IDENTITY), (URL, GZIP), ("/countries?format=csv", IDENTITY), ("/", IDENTITY)]
+
+    def etags(base: str) -> list[str]:
+        with httpx.Client(base_url=base, trust_env=False) as http:
+            return [http.get(url, headers=headers).headers["etag"] for url, headers in urls]
+
+    here = [client.get(url, headers=headers).headers["etag"] for url, headers in urls]
+    first_port, second_port = free_port(), free_port()
+    with running(uvicorn_command(first_port), db_path, first_port, tmp_path / "a.log") as base:
+        first = etags(base)
+    with running(uvicorn_command(second_port), db_path, second_port, tmp_path / "b.log") as base:
+        second = etags(base)
+    with running(uvicorn_command(first_port), db_path, first_port, tmp_path / "c.log") as base:
+        restarted = etags(base)
+    assert first == second == restarted == here
+    assert len(set(first)) == len(urls)
+
+
+# --- If-None-Match -> 304 ----------------------------------------------------------------
+
+
+def test_if_none_match_answers_304_with_no_body(client: TestClient) -> None:
+    etag = client.get(URL, headers=IDENTITY).headers["etag"]
+    response = client.get(URL, headers={**IDENTITY, "If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert "content-type" not in response.headers
+    assert "content-encoding" not in response.headers
+    assert response.headers["etag"] == etag
+    assert response.headers["cache-control"] == DEFAULT_CACHE_CONTROL
+    assert response.headers["vary"].startswith("Accept, Accept-Encoding")
+
+
+def test_if_none_match_on_a_miss_answers_304_too(fresh: TestClient, db_path: Path) -> None:
+    with TestClient(build(db_path)) as other:
+        etag = other.get(URL, headers=IDENTITY).headers["etag"]
+    response = fresh.get(URL, headers={**IDENTITY, "If-None-Match": etag})
+    assert (response.status_code, response.content) == (304, b"")
+    assert cache_of(fresh.app).stats()["misses"] == 1
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        '"0000", {etag}',
+        '{etag}, "0000"',
+        '"a","b",{etag}',
+        "W/{etag}",
+        'W/"0000", W/{etag}',
+        "*",
+    ],
+)
+def test_if_none_match_lists_weak_tags_and_star(client: TestClient, template: str) -> None:
+    etag = client.get(URL, headers=IDENTITY).headers["etag"]
+    response = client.get(URL, headers={**IDENTITY, "If-None-Match": template.format(etag=etag)})
+    assert (response.status_code, response.content) == (304, b"")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['"0000"', "W/", "", ",,,", '"', "x" * 8000, ('"0000", ' * 1500).rstrip(", "), "W/W/W/"],
+)
+def test_if_none_match_that_does_not_match_answers_200(client: TestClient, value: str) -> None:
+    response = client.get(URL, headers={**IDENTITY, "If-None-Match": value})
+    assert response.status_code == 200
+    assert response.content == client.get(URL, headers=IDENTITY).content
+
+
+def test_the_gzip_etag_does_not_revalidate_the_identity_representation(
+    client: TestClient,
+) -> None:
+    gzip_etag = client.get(URL, headers=GZIP).headers["etag"]
+    assert client.get(URL, headers={**IDENTITY, "If-None-Match": gzip_etag}).status_code == 200
+    assert client.get(URL, headers={**GZIP, "If-None-Match": gzip_etag}).status_code == 304
+
+
+# --- gzip --------------------------------------------------------------------------------
+
+
+def test_gzip_when_accepted_and_worth_it(client: TestClient) -> None:
+    identity_headers, identity = raw_get(client, URL, IDENTITY)
+    headers, compressed = raw_get(client, URL, GZIP)
+    assert "content-encoding" not in identity_headers
+    assert headers["content-encoding"] == "gzip"
+    assert int(headers["content-length"]) == len(compressed) < len(identity)
+    assert gzip.decompress(compressed) == identity
+    assert STRONG_GZIP_ETAG.match(headers["etag"])
+    assert STRONG_ETAG.match(identity_headers["etag"])
+    assert headers["etag"] != identity_headers["etag"]
+    assert headers["etag"].removesuffix('-gz"') == identity_headers["etag"].removesuffix('"')
+    assert headers["content-type"] == identity_headers["content-type"]
+
+
+def test_the_gzip_body_is_the_same_every_time(fresh: TestClient, db_path: Path) -> None:
+    with TestClient(build(db_path, response_cache_entries=0)) as uncached:
+        assert raw_get(fresh, URL, GZIP)[1] == raw_get(uncached, URL, GZIP)[1]
+
+
+def test_no_gzip_for_a_small_body(client: TestClient) -> None:
+    headers, body = raw_get(client, "/health", GZIP)
+    assert len(body) < 500
+    assert "content-encoding" not in headers
+    assert STRONG_ETAG.match(headers["etag"])
+    assert headers["vary"].startswith("Accept, Accept-Encoding")
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("GZIP", True),
+        ("*", True),
+        ("identity", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0.000", False),
+        ("*;q=0", False),
+        ("br", False),
+        ("gzip;q=abc", False),
+        ("*, gzip;q=0", False),
+        ("x" * 5000, False),
+        (",;=;q,q=" * 500, False),
+    ],
+)
+def test_accept_encoding(client: TestClient, accept_encoding: str, gzipped: bool) -> None:
+    headers, _ = raw_get(client, URL, {"Accept-Encoding": accept_encoding})
+    assert ("content-encoding" in headers) is gzipped
+
+
+def test_docs_assets_are_compressed_and_revalidated(client: TestClient) -> None:
+    url = "/static-offline-docs/swagger-ui.css"
+    headers, compressed = raw_get(client, url, GZIP)
+    _, identity = raw_get(client, url, IDENTITY)
+    assert headers["content-encoding"] == "gzip"
+    assert gzip.decompress(compressed) == identity
+    assert "last-modified" not in headers  # file times differ between installs
+    revalidated = client.get(url, headers={**GZIP, "If-None-Match": headers["etag"]})
+    assert revalidated.status_code == 304
+
+
+def test_range_is_ignored_the_whole_representation_is_served(client: TestClient) -> None:
+    url = "/static-offline-docs/swagger-ui.css"
+    whole = client.get(url, headers=IDENTITY)
+    ranged = client.get(url, headers={**IDENTITY, "Range": "bytes=0-9"})
+    assert ranged.status_code == 200
+    assert ranged.content == whole.content
+    assert "accept-ranges" not in ranged.headers
+
+
+# --- HEAD --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", [IDENTITY, GZIP])
+@pytest.mark.parametrize("head_first", [True, False])
+def test_head_has_the_get_headers_and_no_body(
+    db_path: Path, encoding: dict[str, str], head_first: bool
+) -> None:
+    with TestClient(build(db_path)) as test_client:
+        if head_first:
+            head = test_client.head(URL, headers=encoding)
+            get = test_client.get(URL, headers=encoding)
+        else:
+            get = test_client.get(URL, headers=encoding)
+            head = test_client.head(URL, headers=encoding)
+        assert head.status_code == 200
+        assert head.content == b""
+        assert comparable(head)[1] == comparable(get)[1]
+        assert cache_of(test_client.app).stats()["entries"] == 1
+
+
+def test_head_revalidates_and_a_missing_resource_has_no_body(client: TestClient) -> None:
+    etag = client.get(URL, headers=IDENTITY).headers["etag"]
+    head = client.head(URL, headers={**IDENTITY, "If-None-Match": etag})
+    assert (head.status_code, head.content) == (304, b"")
+    missing = client.head("/countries/atlantis")
+    assert (missing.status_code, missing.content) == (404, b"")
+    assert "etag" not in missing.headers
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [URL, "/countries?limit=2&offset=1&sort=-name", "/countries?format=csv", "/docs", "/"],
+)
+@pytest.mark.parametrize("encoding", [IDENTITY, GZIP])
+def test_a_cached_response_is_byte_identical_to_an_uncached_one(
+    db_path: Path, url: str, encoding: dict[str, str]
+) -> None:
+    with (
+        TestClient(build(db_path)) as cached,
+        TestClient(build(db_path, response_cache_entries=0)) as uncached,
+    ):
+        first = comparable(cached.get(url, headers=encoding))
+        second = comparable(cached.get(url, headers=encoding))
+        without = comparable(uncached.get(url, headers=encoding))
+        assert first[0] == 200
+        assert first == second == without
+        assert cache_of(cached.app).stats()["hits"] == 1
+        assert cache_of(uncached.app).stats()["entries"] == 0
+
+
+def test_equivalent_query_strings_share_an_entry(fresh: TestClient) -> None:
+    first = fresh.get("/countries?limit=2&offset=1&fields=id,url", headers=IDENTITY)
+    stats = cache_of(fresh.app).stats()
+    for url in (
+        "/countries?offset=1&limit=2&fields=id,url",
+        "/countries?fields=id%2Curl&offset=1&limit=2",
+        "/countries?fields=id%2curl&limit=%32&offset=1",
+    ):
+        response = fresh.get(url, headers=IDENTITY)
+        assert response.content == first.content
+        assert response.headers["etag"] == first.headers["etag"]
+    after = cache_of(fresh.app).stats()
+    assert after["entries"] == stats["entries"]
+    assert after["hits"] == stats["hits"] + 3
+
+
+def test_normalise_query() -> None:
+    assert normalise_query(b"") == ""
+    assert normalise_query(b"b=2&a=1") == "a=1&b=2"
+    assert normalise_query(b"b=2&a=x&a=y&a=w") == "a=x&a=y&a=w&b=2"  # stable
+    assert normalise_query(b"q=caf%C3%A9&x=a+b") == normalise_query(b"x=a%20b&q=caf%c3%a9")
+    # Raw bytes are read as Latin-1, as Starlette reads them: not the same as %C3%A9.
+    assert normalise_query(b"q=caf\xc3\xa9") != normalise_query(b"q=caf%C3%A9")
+    assert normalise_query(b"a=%2C&a=,") == "a=%2C&a=%2C"
+    assert normalise_query(b"a") == "a="
+    assert normalise_query(b"k=" + b"%FF" * 300) == normalise_query(b"k=" + b"%FF" * 300)
+
+
+def test_the_representation_headers_select_the_variant(fresh: TestClient) -> None:
+    json_response = fresh.get("/countries", headers=IDENTITY)
+    csv_response = fresh.get("/countries", headers={**IDENTITY, "Accept": "text/csv"})
+    both = fresh.get("/countries", headers={**IDENTITY, "Accept": "text/csv, application/json"})
+    assert json_response.headers["content-type"] == "application/json"
+    assert csv_response.headers["content-type"].startswith("text/csv")
+    assert csv_response.headers["etag"] != json_response.headers["etag"]
+    assert both.content == json_response.content
+    assert both.headers["etag"] == json_response.headers["etag"]
+    assert fresh.get("/countries", headers=GZIP).headers["content-encoding"] == "gzip"
+    # JSON, CSV, gzipped JSON: three entries; `both` was a hit on the JSON one.
+    assert cache_of(fresh.app).stats()["entries"] == 3
+
+
+def test_csv_by_accept_and_by_format_are_the_same_representation(client: TestClient) -> None:
+    by_accept = client.get("/countries", headers={**IDENTITY, "Accept": "text/csv"})
+    by_format = client.get("/countries?format=csv", headers=IDENTITY)
+    assert by_accept.headers["etag"] == by_format.headers["etag"]
+    assert by_accept.content == by_format.content
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/countries/atlantis", 404),
+        ("/countries?limit=0", 422),
+        ("/countries?colour=red", 400),
+        ("/nowhere", 404),
+    ],
+)
+def test_errors_are_not_cached_and_have_no_etag(fresh: TestClient, url: str, status: int) -> None:
+    for _ in range(2):
+        response = fresh.get(url, headers=IDENTITY)
+        assert response.status_code == status
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "etag" not in response.headers
+        assert "cache-control" not in response.headers
+    stats = cache_of(fresh.app).stats()
+    assert (stats["entries"], stats["hits"], stats["misses"]) == (0, 0, 2)
+
+
+def test_the_cache_stays_within_its_entry_bound(db_path: Path) -> None:
+    with TestClient(build(db_path, response_cache_entries=5)) as test_client:
+        for limit in range(1, 41):
+            assert test_client.get(f"/priorities?limit={limit}").status_code == 200
+            stats = cache_of(test_client.app).stats()
+            assert stats["entries"] <= 5
+        assert stats["entries"] == 5
+        # Least recently used goes first: the last five are still there.
+        test_client.get("/priorities?limit=40")
+        assert cache_of(test_client.app).stats()["hits"] == 1
+        test_client.get("/priorities?limit=1")
+        assert cache_of(test_client.app).stats()["hits"] == 1
+
+
+def test_the_cache_stays_within_its_byte_bound(db_path: Path) -> None:
+    max_bytes = 80_000
+    app = build(db_path, response_cache_entries=10_000, response_cache_bytes=max_bytes)
+    with TestClient(app) as test_client:
+        for limit in range(1, 201, 3):
+            for offset in range(0, 30, 7):
+                url = f"/priorities?limit={limit}&offset={offset}"
+                assert test_client.get(url, headers=IDENTITY).status_code == 200
+                stats = cache_of(test_client.app).stats()
+                assert stats["bytes"] <= max_bytes
+        assert stats["entries"] >= 5
+        assert stats["bytes"] == sum(entry.size for entry in cache_of(app).entries.values())
+
+
+def test_a_response_larger_than_an_eighth_of_the_bound_is_served_not_stored(
+    db_path: Path,
+) -> None:
+    app = build(db_path, response_cache_entries=100, response_cache_bytes=40_000)
+    with TestClient(app) as test_client:
+        big = test_client.get("/priorities?limit=200", headers=IDENTITY)
+        assert len(big.content) > 40_000 // 8
+        assert STRONG_ETAG.match(big.headers["etag"])
+        assert cache_of(app).stats()["entries"] == 0
+        assert test_client.get("/health", headers=IDENTITY).status_code == 200
+        assert cache_of(app).stats()["entries"] == 1
+
+
+def test_an_absurd_request_never_yields_a_5xx(client: TestClient) -> None:
+    headers = {
+        "If-None-Match": 'W/"' + "a" * 5000 + '", *' * 2,
+        "Accept-Encoding": ";q=" * 1500,
+        "Accept": "text/csv" * 500,
+    }
+    response = client.get(URL, headers=headers)
+    assert response.status_code < 500
+    repeated = [("If-None-Match", '"x"')] * 200 + [("Accept-Encoding", "gzip;q=0")] * 200
+    response = client.get(URL, headers=repeated)
+    assert response.status_code == 200
+    assert "content-encoding" not in response.headers
+
+
+def test_other_methods_pass_through(client: TestClient) -> None:
+    assert client.post(URL).status_code == 405
+    assert client.options(URL).status_code == 204
+
+
+# --- what a route can ask of the cache ---------------------------------------------------
+
+
+def _route_app() -> HttpCache:
+    async def no_store(request: Request) -> Response:
+        return Response("x" * 1000, media_type="text/plain", headers={"Cache-Control": "no-store"})
+
+    async def cookie(request: Request) -> Response:
+        response = Response("x" * 1000, media_type="text/plain")
+        response.set_cookie("session", "1")
+        return response
+
+    async def encoded(request: Request) -> Response:
+        body = gzip.compress(b"y" * 1000, mtime=0)
+        return Response(body, media_type="text/plain", headers={"Content-Encoding": "gzip"})
+
+    async def varies(request: Request) -> Response:
+        return Response("z" * 1000, media_type="image/png", headers={"Vary": "Origin, accept"})
+
+    routes = [
+        Route("/no-store", no_store),
+        Route("/cookie", cookie),
+        Route("/encoded", encoded),
+        Route("/varies", varies),
+    ]
+    return HttpCache(Starlette(routes=routes), max_entries=10, max_bytes=100_000)
+
+
+def test_no_store_and_set_cookie_are_not_stored_encoded_bodies_not_recompressed() -> None:
+    cache = _route_app()
+    with TestClient(cache) as test_client:
+        for _ in range(2):
+            no_store = test_client.get("/no-store", headers=GZIP)
+            assert no_store.headers["cache-control"] == "no-store"
+            assert no_store.headers["content-encoding"] == "gzip"
+            assert STRONG_GZIP_ETAG.match(no_store.headers["etag"])
+            cookie = test_client.get("/cookie", headers=IDENTITY)
+            assert "set-cookie" in cookie.headers
+        assert cache.stats()["entries"] == 0
+        headers, body = raw_get(test_client, "/encoded", GZIP)
+        assert gzip.decompress(body) == b"y" * 1000
+        assert STRONG_ETAG.match(headers["etag"])
+        varies = test_client.get("/varies", headers=GZIP)
+        assert varies.headers["vary"] == "Accept, Accept-Encoding, Origin"
+        assert "content-encoding" not in varies.headers  # PNG is not worth compressing
+        assert cache.stats()["entries"] == 2
+
+
+# --- the parsers on their own ------------------------------------------------------------
+
+
+def test_etag_matches() -> None:
+    etag = b'"abc"'
+    assert etag_matches(b'"abc"', etag)
+    assert etag_matches(b' W/"abc" ', etag)
+    assert etag_matches(b'"x", "abc"', etag)
+    assert etag_matches(b"*", etag)
+    assert not etag_matches(b'"abcd"', etag)
+    assert not etag_matches(b"abc", etag)
+    assert not etag_matches(b'"x",' * 5000 + b'"abc"', etag)  # beyond what is read
+
+
+def test_accepts_gzip() -> None:
+    assert accepts_gzip(b"gzip")
+    assert accepts_gzip(b"deflate, x-gzip;q=0.5")
+    assert not accepts_gzip(b"")
+    assert not accepts_gzip(b"gzip; q=0")
+    assert not accepts_gzip(b"gzip;q=-1")
+
+
+def test_key_headers_select_the_response_when_cors_runs_inside(db_path: Path) -> None:
+    """In front of the whole app (bench/outermost.py), CORS's headers are cached too: the
+    cache keys on Origin, and a 304 keeps the `access-control-*` headers."""
+    api = build(db_path)
+    api.user_middleware = [
+        m
+        for m in api.user_middleware
+        if m.cls is not HttpCache  # type: ignore[comparison-overlap]
+    ]
+    cache = HttpCache(api, max_entries=10, max_bytes=1_000_000, key_headers=("Origin",))
+    origin = {**IDENTITY, "Origin": "https://example.org"}
+    with TestClient(cache) as test_client:
+        for _ in range(2):
+            plain = test_client.get(URL, headers=IDENTITY)
+            cors = test_client.get(URL, headers=origin)
+            assert "access-control-allow-origin" not in plain.headers
+            assert cors.headers["access-control-allow-origin"] == "*"
+            assert "ETag" in cors.headers["access-control-expose-headers"]
+        assert cache.stats()["entries"] == 2
+        assert cache.stats()["hits"] == 2
+        revalidated = test_client.get(
+            URL, headers={**origin, "If-None-Match": cors.headers["etag"]}
+        )
+        assert revalidated.status_code == 304
+        assert revalidated.headers["access-control-allow-origin"] == "*"
+        long_origin = {**IDENTITY, "Origin": "https://" + "a" * 300 + ".org"}
+        assert test_client.get(URL, headers=long_origin).status_code == 200
+        assert cache.stats()["entries"] == 2  # served, not stored
