@@ -37,7 +37,7 @@ What this layer does, for GET and HEAD only (anything else passes straight throu
   varies can only churn the cache, never grow it; the parse memos are bounded too, and the
   header parsing reads a bounded prefix of each header.
 * `key_headers` (none by default) adds request headers to the key, for when layers that
-  vary on them run inside the cache (`("origin",)` with CORS inside: bench/outermost.py).
+  vary on them run inside the cache (`("origin",)`: app/main.py runs CORS inside it).
 
 A hit is one dict lookup and two `send` calls with header lists built when the entry was
 stored: the layer itself costs about as much as an ASGI app returning fixed bytes; whatever

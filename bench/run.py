@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--api-target",
         default="app.main:app",
-        help="the API's ASGI app for uvicorn, e.g. bench.outermost:app (cache in front)",
+        help="the API's ASGI app for uvicorn (default app.main:app)",
     )
     args = parser.parse_args(argv)
     if not check_tools():

@@ -489,17 +489,12 @@ def test_accepts_gzip() -> None:
 
 
 def test_key_headers_select_the_response_when_cors_runs_inside(db_path: Path) -> None:
-    """In front of the whole app (bench/outermost.py), CORS's headers are cached too: the
+    """The cache runs in front of CORS (app/main.py), so CORS's headers are cached too: the
     cache keys on Origin, and a 304 keeps the `access-control-*` headers."""
-    api = build(db_path)
-    api.user_middleware = [
-        m
-        for m in api.user_middleware
-        if m.cls is not HttpCache  # type: ignore[comparison-overlap]
-    ]
-    cache = HttpCache(api, max_entries=10, max_bytes=1_000_000, key_headers=("Origin",))
+    api = build(db_path, response_cache_entries=10, response_cache_bytes=1_000_000)
+    cache = cache_of(api)
     origin = {**IDENTITY, "Origin": "https://example.org"}
-    with TestClient(cache) as test_client:
+    with TestClient(api) as test_client:
         for _ in range(2):
             plain = test_client.get(URL, headers=IDENTITY)
             cors = test_client.get(URL, headers=origin)
