@@ -53,6 +53,10 @@ async def resolve_country(
 
 
 CountryDep = Annotated[FoundCountry, Depends(resolve_country)]
+CountryQuery = Annotated[
+    str | None,
+    Query(max_length=80, description="A country: alpha-2, alpha-3, numeric code or name."),
+]
 
 
 def country_filter(catalog: Catalog, name: str, value: str | None) -> str | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from app import schemas
-from app.deps import CatalogDep, country_filter, lookup
+from app.deps import CatalogDep, CountryQuery, country_filter, lookup
 from app.listing import FieldsQuery, ListQuery, collection_response, item_response
 from app.problems import openapi_responses
 
@@ -29,10 +29,7 @@ async def list_leaders(
     request: Request,
     catalog: CatalogDep,
     params: ListQuery,
-    country: Annotated[
-        str | None,
-        Query(max_length=80, description="A country: alpha-2, alpha-3, numeric code or name."),
-    ] = None,
+    country: CountryQuery = None,
 ) -> Response:
     cid = country_filter(catalog, "country", country)
     items = [x for x in catalog.leaders if cid is None or x["country"]["id"] == cid]

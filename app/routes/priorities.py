@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from app import schemas
 from app.catalog import Catalog, Item
-from app.deps import CatalogDep, checked, country_filter, id_filter, lookup
+from app.deps import CatalogDep, CountryQuery, checked, country_filter, id_filter, lookup
 from app.listing import FieldsQuery, ListQuery, collection_response, item_response
 from app.problems import openapi_responses
 
@@ -62,10 +62,7 @@ async def list_priorities(
     request: Request,
     catalog: CatalogDep,
     params: ListQuery,
-    country: Annotated[
-        str | None,
-        Query(max_length=80, description="A country: alpha-2, alpha-3, numeric code or name."),
-    ] = None,
+    country: CountryQuery = None,
     theme: ThemeQuery = None,
     summit: SummitQuery = None,
     kind: KindQuery = None,
