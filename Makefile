@@ -9,7 +9,7 @@ DB := data/summit.db
 SEEDS := $(wildcard seeds/*.toml)
 MIGRATIONS := $(wildcard migrations/*.py migrations/versions/*.py)
 
-.PHONY: run test lint db openapi bench clean
+.PHONY: run test lint db openapi bench soak clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ openapi: $(DB)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/search_bench.py
+
+# Load and soak: 2 workers, 64 connections, good and bad URLs (needs wrk).
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -234,7 +234,10 @@ class HttpCache:
             await self.app(scope, receive, send)
             return
         accept = accept_encoding = if_none_match = None
+        key_values: dict[bytes, bytes] | None = {} if self.key_headers else None
         for name, value in scope["headers"]:
+            if key_values is not None and name in self.key_headers:
+                key_values.setdefault(name, value)
             if name == b"accept":
                 if accept is None:  # the first, as Starlette's `headers.get` reads it
                     accept = value
@@ -253,7 +256,7 @@ class HttpCache:
             normalise_query(scope["query_string"]),
             accept is not None and b"text/csv" in accept and b"application/json" not in accept,
             accept_encoding is not None and accepts_gzip(accept_encoding),
-            self._key_header_values(scope["headers"]) if self.key_headers else (),
+            tuple(key_values.get(n) for n in self.key_headers) if key_values is not None else (),
         )
         entry = self.entries.get(key)
         if entry is None:
@@ -265,13 +268,6 @@ class HttpCache:
             self.hits += 1
             self.entries.move_to_end(key)
         await self._send(entry, scope["method"] == "HEAD", if_none_match, send)
-
-    def _key_header_values(self, headers: Any) -> tuple[bytes | None, ...]:
-        found: dict[bytes, bytes] = {}
-        for name, value in headers:
-            if name in self.key_headers and name not in found:
-                found[name] = value
-        return tuple(found.get(name) for name in self.key_headers)
 
     @staticmethod
     async def _send(entry: Entry, head: bool, if_none_match: bytes | None, send: Send) -> None:
