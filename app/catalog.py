@@ -46,6 +46,7 @@ class Catalog:
     theme_details: dict[str, Item]
     sources: list[Item]
     country_keys: dict[str, str] = field(default_factory=dict)
+    speaker_ids: list[str] = field(default_factory=list)
     by_id: dict[str, dict[str, Item]] = field(default_factory=dict)
 
     def get(self, collection: str, id_: str) -> Item | None:
@@ -291,6 +292,7 @@ def build_catalog(conn: sqlite3.Connection) -> Catalog:
         theme_details=theme_details,
         sources=sources,
         country_keys=country_keys,
+        speaker_ids=list(dict.fromkeys(s["speaker"]["id"] for s in statements)),
     )
     catalog.by_id = {
         name: {item["id"]: item for item in getattr(catalog, name)}

@@ -57,22 +57,23 @@ def _serve(host: str, port: int, workers: int) -> int:
     if not path.is_file():
         print(f"no database at {path}: run `summit-api load` first", file=sys.stderr)
         return 1
-    # Build the app once here, before uvicorn: a corrupt or foreign file must stop the
-    # start-up with one clear line, not a traceback per worker (and with --workers > 1
-    # uvicorn would respawn the failing workers forever).
+    # Build the app here, before uvicorn: a corrupt or foreign file must stop the start-up
+    # with one clear line, not a traceback per worker (and with --workers > 1 uvicorn would
+    # respawn the failing workers forever).
     from app.db import DatabaseUnavailable
     from app.main import create_app
 
     try:
-        create_app(Settings())
+        app = create_app(Settings())
     except DatabaseUnavailable as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:
         print(f"cannot serve: the database {path} is not usable: {exc!r}", file=sys.stderr)
         return 1
+    # One worker serves the app just built; several import `app.main:app` each.
     uvicorn.run(
-        "app.main:app",
+        app if workers == 1 else "app.main:app",
         host=host,
         port=port,
         workers=workers,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
 from app.catalog import Catalog, Item
 from app.problems import ProblemError, bad_parameter, not_found
-
-ID_PATTERN = r"^[A-Za-z0-9 ._'-]{1,80}$"
 
 
 async def get_catalog(request: Request) -> Catalog:
@@ -76,14 +74,14 @@ def country_filter(catalog: Catalog, name: str, value: str | None) -> str | None
 
 
 def id_filter(catalog: Catalog, name: str, collection: str, value: str | None) -> str | None:
-    if value is None:
-        return None
-    if value not in catalog.by_id[collection]:
+    """A query parameter naming a record of `collection`; an unknown id is a 422."""
+    return one_of(name, value, catalog.by_id[collection])
+
+
+def one_of(name: str, value: str | None, choices: Collection[str]) -> str | None:
+    if value is not None and value not in choices:
         raise bad_parameter(
-            name,
-            f"unknown {name} {value[:80]!r}",
-            "one of: " + ", ".join(catalog.by_id[collection]),
-            status=422,
+            name, f"unknown {name} {value[:80]!r}", "one of: " + ", ".join(choices), status=422
         )
     return value
 
@@ -112,10 +110,3 @@ def lookup(catalog: Catalog, collection: str, what: str, id_: str) -> Item:
     if item is None:
         raise not_found(what, id_)
     return item
-
-
-def filter_query(description: str) -> object:
-    return Query(max_length=80, description=description)
-
-
-__all__ = ["CatalogDep", "CountryDep", "ProblemError", "country_filter", "id_filter", "lookup"]

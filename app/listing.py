@@ -15,13 +15,12 @@ from urllib.parse import quote, urlencode
 
 import orjson
 from fastapi import Depends, Query, Request
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.catalog import Item
-from app.problems import ProblemError, bad_parameter
+from app.problems import ProblemError, bad_parameter, declared_params
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -127,10 +126,10 @@ def sort_items(items: list[Item], raw: str | None, sortable: Sequence[str]) -> l
         )
     result = list(items)
     for name, descending in reversed(keys):  # stable sorts, last key first
-        present = [i for i in result if _sort_value(i, name) is not None]
-        missing = [i for i in result if _sort_value(i, name) is None]
-        present.sort(key=lambda i: _sort_value(i, name), reverse=descending)
-        result = present + missing
+        valued = [(_sort_value(i, name), i) for i in result]
+        present = [pair for pair in valued if pair[0] is not None]
+        present.sort(key=lambda pair: pair[0], reverse=descending)
+        result = [i for _, i in present] + [i for value, i in valued if value is None]
     return result
 
 
@@ -187,8 +186,18 @@ def csv_columns(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 
 def item_model(request: Request) -> type[BaseModel] | None:
-    """The documented model of a collection's items: `X` of the route's `Page[X]`."""
-    page = getattr(request.scope.get("route"), "response_model", None)
+    """The documented model of a collection's items: `X` of the route's `Page[X]`
+    (worked out once per route and kept on it)."""
+    route = request.scope.get("route")
+    if route is None:
+        return None
+    if not hasattr(route, "_item_model"):
+        route._item_model = _page_item_model(getattr(route, "response_model", None))
+    model: type[BaseModel] | None = route._item_model
+    return model
+
+
+def _page_item_model(page: Any) -> type[BaseModel] | None:
     if not (isinstance(page, type) and issubclass(page, BaseModel)):
         return None
     items = page.model_fields.get("items")
@@ -292,7 +301,7 @@ async def reject_unknown_params(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    accepted = _accepted_params(route)
+    accepted = {n for n, (where, _) in declared_params(route).items() if where == "query"}
     unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in accepted]
     repeated = [
         k
@@ -321,20 +330,3 @@ async def reject_unknown_params(request: Request) -> None:
     if errors:
         names = ", ".join(repr(e["name"]) for e in errors)
         raise ProblemError(400, f"Bad query parameter(s): {names}.", errors)
-
-
-_ACCEPTED: dict[int, frozenset[str]] = {}
-
-
-def _accepted_params(route: APIRoute) -> frozenset[str]:
-    key = id(route)
-    if key not in _ACCEPTED:
-        _ACCEPTED[key] = frozenset(_query_names(route.dependant))
-    return _ACCEPTED[key]
-
-
-def _query_names(dependant: Dependant) -> set[str]:
-    names = {p.alias for p in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names

@@ -13,8 +13,6 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from app.schemas import Problem
-
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 
@@ -24,7 +22,6 @@ TYPES = {
     400: "/problems/bad-request",
     404: "/problems/not-found",
     405: "/problems/method-not-allowed",
-    406: "/problems/not-acceptable",
     414: "/problems/uri-too-long",
     431: "/problems/headers-too-large",
     422: "/problems/invalid-parameter",
@@ -34,7 +31,6 @@ TITLES = {
     400: "Bad request",
     404: "Not found",
     405: "Method not allowed",
-    406: "Not acceptable",
     414: "URI too long",
     431: "Request header fields too large",
     422: "Invalid parameter",
@@ -126,16 +122,30 @@ def _describe(field: Any) -> str | None:
     return ", ".join(parts) or None
 
 
-def _params(dependant: Any) -> dict[str, Any]:
-    found = {p.alias: p for p in (*dependant.query_params, *dependant.path_params)}
-    for sub in dependant.dependencies:
-        found.update(_params(sub))
+def declared_params(route: APIRoute) -> dict[str, tuple[str, Any]]:
+    """Every path and query parameter a route declares, its dependencies' included, by name:
+    (`"path"` or `"query"`, the FastAPI field). Worked out once per route, kept on the route
+    (routes are unhashable, and an id()-keyed table would outlive them)."""
+    found: dict[str, tuple[str, Any]] | None = getattr(route, "_declared_params", None)
+    if found is None:
+        found = {}
+        _collect_params(route.dependant, found)
+        route._declared_params = found  # type: ignore[attr-defined]
     return found
+
+
+def _collect_params(dependant: Any, found: dict[str, tuple[str, Any]]) -> None:
+    for where, params in (("query", dependant.query_params), ("path", dependant.path_params)):
+        for param in params:
+            found[param.alias] = (where, param)
+    for sub in dependant.dependencies:
+        _collect_params(sub, found)
 
 
 def _accepted(request: Request, name: str, error: dict[str, Any]) -> str | None:
     route = request.scope.get("route")
-    field = _params(route.dependant).get(name) if isinstance(route, APIRoute) else None
+    declared = declared_params(route).get(name) if isinstance(route, APIRoute) else None
+    field = declared[1] if declared else None
     if field is not None:
         return _describe(field)
     ctx = error.get("ctx") or {}
@@ -197,6 +207,3 @@ def openapi_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"description": TITLES[status], "content": {PROBLEM_MEDIA_TYPE: {"schema": ref}}}
         for status in statuses
     }
-
-
-PROBLEM_SCHEMA = Problem

@@ -111,7 +111,7 @@ def run_search(db: sqlite3.Connection, q: str, types: set[str] | None) -> list[d
     "order of `type`'s list), then the seed order, then id.\n\n"
     "**Hits**: `title` is plain text; `snippet` is HTML: the text escaped, the matching words "
     "in `<mark>…</mark>`.\n\n"
-    "**Sort** (`sort=`): " + ", ".join(SORTABLE) + ". Default: relevance.",
+    "Default order: relevance (`sort=` names the other orders).",
     responses=openapi_responses(400, 422),
 )
 async def search(
@@ -135,7 +135,9 @@ async def search(
     ] = None,
 ) -> Response:
     if not q.strip():
-        raise bad_parameter("q", "must contain something to search for", "1 to 200 characters", 422)
+        raise bad_parameter(
+            "q", "must contain something to search for", f"1 to {MAX_QUERY} characters", 422
+        )
     types = None
     if type is not None:
         types = {t.strip() for t in type.split(",") if t.strip()}

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from app import schemas
-from app.deps import CatalogDep, checked, country_filter, id_filter, lookup
+from app.deps import CatalogDep, checked, country_filter, id_filter, lookup, one_of
 from app.listing import FieldsQuery, ListQuery, collection_response, item_response
-from app.problems import bad_parameter, openapi_responses
+from app.problems import openapi_responses
 
 router = APIRouter(prefix="/statements", tags=["statements"])
 
@@ -40,19 +40,10 @@ async def list_statements(
     summit: Annotated[str | None, Query(max_length=80, description="A summit id.")] = None,
     kind: Annotated[Literal["quote", "paraphrase"] | None, Query()] = None,
 ) -> Response:
-    speakers = dict.fromkeys(s["speaker"]["id"] for s in catalog.statements)
-
-    def speaker_filter() -> str | None:
-        if speaker is not None and speaker not in speakers:
-            raise bad_parameter(
-                "speaker", f"unknown speaker {speaker!r}", "one of: " + ", ".join(speakers), 422
-            )
-        return speaker
-
     cid, summit, speaker = checked(
         lambda: country_filter(catalog, "country", country),
         lambda: id_filter(catalog, "summit", "summits", summit),
-        speaker_filter,
+        lambda: one_of("speaker", speaker, catalog.speaker_ids),
     )
     items = [
         s
