@@ -227,14 +227,6 @@ def to_csv(items: Sequence[Item], columns: Sequence[str] = ()) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _page_link(request: Request, offset: int, limit: int) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
-    params += [("limit", str(limit)), ("offset", str(offset))]
-    # The path may carry whatever the client sent (an alias with odd whitespace):
-    # percent-encode it so the Link header stays one line of ASCII.
-    return f"{quote(request.url.path)}?{urlencode(params)}"
-
-
 def pagination_links(request: Request, total: int, limit: int, offset: int) -> str | None:
     if total <= limit and offset == 0:
         return None
@@ -245,7 +237,14 @@ def pagination_links(request: Request, total: int, limit: int, offset: int) -> s
     if offset + limit < total:
         links.append((offset + limit, "next"))
     links.append((last, "last"))
-    return ", ".join(f'<{_page_link(request, o, limit)}>; rel="{rel}"' for o, rel in links)
+    # The client's other parameters, in its order, then limit and offset. The path may
+    # carry whatever the client sent (an alias with odd whitespace): percent-encode it so
+    # the Link header stays one line of ASCII.
+    kept = urlencode(
+        [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
+    )
+    base = f"{quote(request.url.path)}?{kept}{'&' if kept else ''}limit={limit}&offset="
+    return ", ".join(f'<{base}{o}>; rel="{rel}"' for o, rel in links)
 
 
 def json_response(body: Any, headers: dict[str, str] | None = None) -> Response:
