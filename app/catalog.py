@@ -48,6 +48,17 @@ class Catalog:
     country_keys: dict[str, str] = field(default_factory=dict)
     speaker_ids: list[str] = field(default_factory=list)
     by_id: dict[str, dict[str, Item]] = field(default_factory=dict)
+    # Each collection item's JSON, encoded once (by id(), with the item kept to check it).
+    encoded: dict[int, tuple[Item, bytes]] = field(default_factory=dict)
+
+    def encode_list(self, items: list[Item]) -> bytes:
+        """Exactly `orjson.dumps(items)`, from each catalog item's bytes made at start-up
+        (any other item, such as a search hit, is encoded here)."""
+        parts = []
+        for item in items:
+            known = self.encoded.get(id(item))
+            parts.append(known[1] if known is not None and known[0] is item else orjson.dumps(item))
+        return b"[" + b",".join(parts) + b"]"
 
     def get(self, collection: str, id_: str) -> Item | None:
         return self.by_id[collection].get(id_)
@@ -308,6 +319,11 @@ def build_catalog(conn: sqlite3.Connection) -> Catalog:
         )
     }
     _validate(catalog)
+    catalog.encoded = {
+        id(item): (item, orjson.dumps(item))
+        for items in catalog.by_id.values()
+        for item in items.values()
+    }
     return catalog
 
 

@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.catalog import Item
+from app.catalog import Catalog, Item
 from app.problems import ProblemError, bad_parameter, declared_params
 
 MAX_LIMIT = 200
@@ -283,8 +283,17 @@ def collection_response(
             kept = set(_names(params.fields))
             columns = [c for c in columns if c.split(".", 1)[0] in kept]
         return Response(to_csv(page, columns), media_type=CSV_MEDIA_TYPE, headers=headers)
-    body = {"items": page, "total": total, "limit": params.limit, "offset": params.offset}
-    return json_response(body, headers)
+    # orjson's encoding of {"items", "total", "limit", "offset"}, with the items' JSON made
+    # once at start-up (tests/test_listing.py checks it byte for byte against orjson).
+    catalog: Catalog = request.app.state.catalog
+    encoded = catalog.encode_list(page) if params.fields is None else orjson.dumps(page)
+    body = b'{"items":%s,"total":%d,"limit":%d,"offset":%d}' % (
+        encoded,
+        total,
+        params.limit,
+        params.offset,
+    )
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def item_response(
@@ -300,13 +309,12 @@ async def reject_unknown_params(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    accepted = {n for n, (where, _) in declared_params(route).items() if where == "query"}
-    unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in accepted]
-    repeated = [
-        k
-        for k in dict.fromkeys(request.query_params.keys())
-        if len(request.query_params.getlist(k)) > 1
-    ]
+    accepted = _accepted_query(route)
+    counts: dict[str, int] = {}
+    for k, _ in request.query_params.multi_items():
+        counts[k] = counts.get(k, 0) + 1
+    unknown = [k for k in counts if k not in accepted]
+    repeated = [k for k, n in counts.items() if n > 1]
     errors = [
         {
             "location": "query",
@@ -329,3 +337,14 @@ async def reject_unknown_params(request: Request) -> None:
     if errors:
         names = ", ".join(repr(e["name"]) for e in errors)
         raise ProblemError(400, f"Bad query parameter(s): {names}.", errors)
+
+
+def _accepted_query(route: APIRoute) -> frozenset[str]:
+    """The query parameters a route declares (worked out once, kept on the route)."""
+    accepted: frozenset[str] | None = getattr(route, "_accepted_query", None)
+    if accepted is None:
+        accepted = frozenset(
+            n for n, (where, _) in declared_params(route).items() if where == "query"
+        )
+        route._accepted_query = accepted  # type: ignore[attr-defined]
+    return accepted

@@ -305,6 +305,30 @@ def test_equivalent_query_strings_share_an_entry(fresh: TestClient) -> None:
     assert after["hits"] == stats["hits"] + 3
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"limit=5&offset=2",
+        b"sort=-id,name&fields=id,url&limit=1",
+        b"a=1&a=2&b=&c",
+        b"&&a=1&&",
+        b"=x&a",
+        b"a=b=c",
+        b"x=1,2&x=3",
+        b"Z=1&a=2&_=3&.=4&~=5&-=6",
+        b"",
+        b"a",
+        b",=,",
+    ],
+)
+def test_the_plain_query_shortcut_matches_the_full_parse(raw: bytes) -> None:
+    from urllib.parse import parse_qsl, urlencode
+
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    pairs.sort(key=lambda pair: pair[0])
+    assert normalise_query(raw) == urlencode(pairs)
+
+
 def test_normalise_query() -> None:
     assert normalise_query(b"") == ""
     assert normalise_query(b"b=2&a=1") == "a=1&b=2"

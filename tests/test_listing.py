@@ -511,3 +511,36 @@ def test_the_energy_matrix_in_numbers(client: TestClient) -> None:
         for country, cell in cells.items()
     }
     assert {c for c, (p, _) in counts.items() if p} == {"kg", "tj", "tm"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/summits",
+        "/countries",
+        "/leaders",
+        "/priorities",
+        "/priorities?limit=3&offset=4&sort=-title",
+        "/agreements",
+        "/themes",
+        "/statements",
+        "/sources",
+        "/countries/kg/priorities",
+        "/summits/astana-2025/agreements?limit=2",
+        "/priorities?fields=id,title",
+        "/search?q=energy",
+        "/countries?limit=0",
+    ],
+)
+def test_a_page_is_exactly_what_orjson_writes(client: TestClient, url: str) -> None:
+    """Pages are assembled from each item's JSON made at start-up: the bytes must be the
+    ones orjson writes for the whole page, key order and all."""
+    import orjson
+
+    response = client.get(url)
+    if response.status_code != 200:
+        assert response.status_code == 422  # limit=0: no page to check
+        return
+    page = orjson.loads(response.content)
+    assert list(page) == ["items", "total", "limit", "offset"]
+    assert orjson.dumps(page) == response.content
