@@ -159,7 +159,9 @@ async def _solve(
             return None
         values[param.name] = value
     if step.query:
-        query = request.query_params
+        # What Starlette's QueryParams.get reads (the last value of a repeated name), as a
+        # plain dict: one build per step instead of a Mapping.get per parameter.
+        query = dict(request.query_params.multi_items())
         for param in step.query:
             raw = query.get(param.alias)
             if raw is None:

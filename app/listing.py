@@ -237,13 +237,13 @@ def pagination_links(request: Request, total: int, limit: int, offset: int) -> s
     if offset + limit < total:
         links.append((offset + limit, "next"))
     links.append((last, "last"))
-    # The client's other parameters, in its order, then limit and offset. The path may
-    # carry whatever the client sent (an alias with odd whitespace): percent-encode it so
-    # the Link header stays one line of ASCII.
+    # The client's other parameters, in its order, then limit and offset. The path is the
+    # request's, decoded, then percent-encoded again: it may carry whatever the client sent
+    # (an alias with odd whitespace), and the Link header must stay one line of ASCII.
     kept = urlencode(
         [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
     )
-    base = f"{quote(request.url.path)}?{kept}{'&' if kept else ''}limit={limit}&offset="
+    base = f"{quote(request.scope['path'])}?{kept}{'&' if kept else ''}limit={limit}&offset="
     return ", ".join(f'<{base}{o}>; rel="{rel}"' for o, rel in links)
 
 

@@ -504,3 +504,11 @@ def test_keep_alive_survives_a_refused_body(server: LiveServer) -> None:
         second = reader.read(10)
     assert (first.status, second.status) == (400, 200)
     assert json.loads(second.body)["status"] == "ok"
+
+
+def test_a_link_header_re_encodes_the_decoded_path(client: TestClient) -> None:
+    """A tab in an alias (which resolves: keys ignore surrounding whitespace) comes back in
+    the Link header encoded once, as it was sent."""
+    response = client.get("/countries/%09kg/priorities?limit=1")
+    assert response.status_code == 200
+    assert '</countries/%09kg/priorities?limit=1&offset=1>; rel="next"' in response.headers["link"]
