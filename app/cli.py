@@ -61,10 +61,10 @@ def _serve(host: str, port: int, workers: int) -> int:
     # with one clear line, not a traceback per worker (and with --workers > 1 uvicorn would
     # respawn the failing workers forever).
     from app.db import DatabaseUnavailable
-    from app.main import create_app
+    from app.main import create_app, serving
 
     try:
-        app = create_app(Settings())
+        app = serving(create_app(Settings()))
     except DatabaseUnavailable as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 1

@@ -34,8 +34,14 @@ What this layer does, for GET and HEAD only (anything else passes straight throu
   Python's per-object overhead, calibrated with tracemalloc); least recently used entries
   are evicted first; a response larger than `max_bytes / 8` is served but never stored.
   `max_entries=0` turns storage off and keeps everything else. Query strings an attacker
-  varies can only churn the cache, never grow it; the parse memos are bounded too, and the
-  header parsing reads a bounded prefix of each header.
+  varies can never grow the cache; the parse memos are bounded too, and the header parsing
+  reads a bounded prefix of each header.
+* Admission on the second request: a response is stored the second time its key is asked
+  for within a while, not the first. A doorkeeper of DOORKEEPER_SLOTS key hashes (a
+  direct-mapped table, 64 KB) remembers what was asked for once. So URLs asked for once (a
+  crawler's, or an attacker varying query strings) neither evict the working set nor pay
+  for being stored; anything asked for twice is served from the cache from then on.
+  `admit_on_second=False` stores on the first request.
 * `key_headers` (none by default) adds request headers to the key, for when layers that
   vary on them run inside the cache (`("origin",)`: app/main.py runs CORS inside it).
 
@@ -49,6 +55,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,6 +67,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MIN_GZIP_SIZE = 500
+DOORKEEPER_SLOTS = 8192
 GZIP_LEVEL = 6
 # Headers longer than this are read only up to this many bytes: no input makes parsing slow.
 MAX_PARSED_HEADER = 4096
@@ -217,6 +225,7 @@ class HttpCache:
         max_bytes: int,
         cache_control: str = "public, max-age=300, stale-while-revalidate=60",
         key_headers: Sequence[str] = (),
+        admit_on_second: bool = True,
     ) -> None:
         """`key_headers`: request headers whose values also select the response, for layers
         inside the cache that vary on them (`("origin",)` with CORS inside). A value longer
@@ -228,6 +237,8 @@ class HttpCache:
         self.max_entry_bytes = self.max_bytes // 8
         self.cache_control = cache_control.encode("latin-1")
         self.entries: OrderedDict[Key, Entry] = OrderedDict()
+        # Hashes of keys asked for once; None stores on the first request.
+        self.doorkeeper = array("q", bytes(8 * DOORKEEPER_SLOTS)) if admit_on_second else None
         self.total_bytes = 0
         self.hits = 0
         self.misses = 0
@@ -329,18 +340,35 @@ class HttpCache:
         await self.app(inner, receive, capture)
         if passing or start is None:
             return None
-        # A copy, exactly as long as the body: orjson's bytes keep their whole growth buffer
-        # (a 6 KB body can hold 64 KB), which a long-lived cache must not inherit.
-        body = bytes(memoryview(chunks[0])) if len(chunks) == 1 else b"".join(chunks)
-        entry, storable = self._build(key, start.get("headers", ()), body)
+        storable = self._admit(key)
+        body = b"".join(chunks)
+        if storable and len(chunks) == 1:
+            # A copy, exactly as long as the body: orjson's bytes keep their whole growth
+            # buffer (a 6 KB body can hold 64 KB), which a long-lived cache must not inherit.
+            body = bytes(memoryview(chunks[0]))
+        entry, storable = self._build(key, start.get("headers", ()), body, storable)
         if storable:
             self._store(key, entry)
         return entry
 
-    def _build(self, key: Key, app_headers: Any, body: bytes) -> tuple[Entry, bool]:
-        storable = self.max_entries > 0 and all(
-            value is None or len(value) <= MAX_MEMO_KEY for value in key[4]
-        )
+    def _admit(self, key: Key) -> bool:
+        """Whether to store the response for `key`: not when storage is off, and with the
+        doorkeeper, only when the key was asked for before (and its slot not taken since)."""
+        if self.max_entries == 0:
+            return False
+        if self.doorkeeper is None:
+            return True
+        digest = hash(key)
+        slot = digest % DOORKEEPER_SLOTS
+        if self.doorkeeper[slot] == digest:
+            return True
+        self.doorkeeper[slot] = digest
+        return False
+
+    def _build(
+        self, key: Key, app_headers: Any, body: bytes, storable: bool = True
+    ) -> tuple[Entry, bool]:
+        storable = storable and all(value is None or len(value) <= MAX_MEMO_KEY for value in key[4])
         content_type = b""
         encoded = False
         own_cache_control = False

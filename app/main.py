@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 from typing import Any
 
@@ -225,10 +226,20 @@ def _openapi(app: FastAPI, catalog: Catalog) -> dict[str, Any]:
     return spec
 
 
+def serving(app: FastAPI) -> FastAPI:
+    """Ready `app` to serve: everything built so far (the catalog, the routes, the fast lane,
+    FastAPI and pydantic themselves) lives as long as the process and never becomes garbage,
+    so it leaves the garbage collector's view. A full collection then looks only at what
+    requests create, instead of pausing about 60 ms over some 60,000 start-up objects."""
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def __getattr__(name: str) -> Any:
     """`uvicorn app.main:app`: the app is built on first access, not at import."""
     if name == "app":
-        application = create_app()
+        application = serving(create_app())
         globals()["app"] = application
         return application
     raise AttributeError(name)
