@@ -281,7 +281,7 @@ class HttpCache:
             normalise_query(scope["query_string"]),
             accept is not None and b"text/csv" in accept and b"application/json" not in accept,
             accept_encoding is not None and accepts_gzip(accept_encoding),
-            tuple(key_values.get(n) for n in self.key_headers) if key_values is not None else (),
+            tuple(map(key_values.get, self.key_headers)) if key_values is not None else (),
         )
         entry = self.entries.get(key)
         if entry is None:
@@ -292,19 +292,16 @@ class HttpCache:
         else:
             self.hits += 1
             self.entries.move_to_end(key)
-        await self._send(entry, scope["method"] == "HEAD", if_none_match, send)
-
-    @staticmethod
-    async def _send(entry: Entry, head: bool, if_none_match: bytes | None, send: Send) -> None:
-        # Fresh lists: layers outside (CORS) add headers by mutating the message's list.
+        # The stored header tuples go out as they are (ASGI takes any iterable of pairs):
+        # nothing outside this layer adds headers.
         if if_none_match is not None and etag_matches(if_none_match, entry.etag):
-            headers = list(entry.not_modified_headers)
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            start = {"type": "http.response.start", "status": 304}
+            await send({**start, "headers": entry.not_modified_headers})
             await send({"type": "http.response.body", "body": b""})
             return
-        headers = list(entry.headers)
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if head else entry.body})
+        await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
+        body = b"" if scope["method"] == "HEAD" else entry.body
+        await send({"type": "http.response.body", "body": body})
 
     async def _fetch(self, scope: Scope, receive: Receive, send: Send, key: Key) -> Entry | None:
         """Ask the app for the full GET; store a 200 if allowed and return it, else stream the
