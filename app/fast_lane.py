@@ -19,8 +19,8 @@ untouched request to FastAPI, which answers it the usual way: every error still 
 the one set of handlers in app/problems.py. A route is in the lane only if it is a documented
 GET operation and everything it declares is understood here (coroutine dependencies,
 scalar path and query parameters, `Request`); anything else (the docs, the OpenAPI
-document, HEAD, dependency overrides) goes to FastAPI. tests/test_fast_lane.py checks that
-both ways give byte-identical answers.
+document, HEAD, dependency overrides, a server mounted under a root path) goes to FastAPI.
+tests/test_fast_lane.py checks that both ways give byte-identical answers.
 """
 
 from __future__ import annotations

@@ -23,18 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from app.fast_lane import FastLane
 from app.main import create_app
 from app.problems import declared_params
+from app.routes.index import COLLECTIONS
 from app.settings import Settings
 
-COLLECTIONS = (
-    "/summits",
-    "/countries",
-    "/leaders",
-    "/priorities",
-    "/agreements",
-    "/themes",
-    "/statements",
-    "/sources",
-)
 QUERIES = (
     "",
     "?limit=1",
@@ -97,7 +88,8 @@ def stack(db_path: Path) -> Iterator[TestClient]:
 def urls(stack: TestClient) -> list[str]:
     """Every collection and every object the API links to, plus the meta paths."""
     found = {"/", "/health", "/meta"}
-    for collection in COLLECTIONS:
+    for name in COLLECTIONS:  # the index's list of collections
+        collection = f"/{name}"
         found.add(collection)
         for item in stack.get(collection, params={"limit": 200}).json()["items"]:
             found.add(item["url"])
