@@ -53,7 +53,8 @@ def _serve(host: str, port: int, workers: int) -> int:
 
     from app.settings import Settings
 
-    path = Settings().database_path
+    settings = Settings()
+    path = settings.database_path
     if not path.is_file():
         print(f"no database at {path}: run `summit-api load` first", file=sys.stderr)
         return 1
@@ -64,7 +65,7 @@ def _serve(host: str, port: int, workers: int) -> int:
     from app.main import create_app, serving
 
     try:
-        app = serving(create_app(Settings()))
+        app = serving(create_app(settings))
     except DatabaseUnavailable as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 1

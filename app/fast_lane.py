@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import inspect
 import types
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from re import Pattern
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -283,8 +283,3 @@ def _scalar(annotation: Any) -> bool:
     if origin in (Union, types.UnionType):
         return all(_scalar(arg) for arg in get_args(annotation))
     return annotation in _SCALARS
-
-
-def lane_routes(lane: FastLane) -> Sequence[str]:
-    """The path patterns the lane serves itself (for tests and the docs)."""
-    return [p.regex.pattern for p in lane.plans if p.step is not None]

@@ -295,8 +295,8 @@ class HttpCache:
         # The stored header tuples go out as they are (ASGI takes any iterable of pairs):
         # nothing outside this layer adds headers.
         if if_none_match is not None and etag_matches(if_none_match, entry.etag):
-            start = {"type": "http.response.start", "status": 304}
-            await send({**start, "headers": entry.not_modified_headers})
+            headers = entry.not_modified_headers
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
         await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
@@ -349,9 +349,11 @@ class HttpCache:
         return entry
 
     def _admit(self, key: Key) -> bool:
-        """Whether to store the response for `key`: not when storage is off, and with the
-        doorkeeper, only when the key was asked for before (and its slot not taken since)."""
-        if self.max_entries == 0:
+        """Whether the response for `key` may be stored (the response itself may still
+        refuse, see _build): not when storage is off or a key header's value is too long to
+        keep, and with the doorkeeper, only when the key was asked for before (and its slot
+        not taken since)."""
+        if self.max_entries == 0 or any(v is not None and len(v) > MAX_MEMO_KEY for v in key[4]):
             return False
         if self.doorkeeper is None:
             return True
@@ -362,10 +364,7 @@ class HttpCache:
         self.doorkeeper[slot] = digest
         return False
 
-    def _build(
-        self, key: Key, app_headers: Any, body: bytes, storable: bool = True
-    ) -> tuple[Entry, bool]:
-        storable = storable and all(value is None or len(value) <= MAX_MEMO_KEY for value in key[4])
+    def _build(self, key: Key, app_headers: Any, body: bytes, storable: bool) -> tuple[Entry, bool]:
         content_type = b""
         encoded = False
         own_cache_control = False

@@ -240,30 +240,21 @@ class SeedFile:
     """Where a collection lives and how each record is checked."""
 
     name: str  # file stem and top-level key
+    singular: str  # one record, in messages
     model: type[SeedModel]
 
 
-SINGULAR = {
-    "sources": "source",
-    "themes": "theme",
-    "countries": "country",
-    "summits": "summit",
-    "leaders": "leader",
-    "priorities": "priority",
-    "agreements": "agreement",
-    "statements": "statement",
-}
-
 SEED_FILES = (
-    SeedFile("sources", SourceSeed),
-    SeedFile("themes", ThemeSeed),
-    SeedFile("countries", CountrySeed),
-    SeedFile("summits", SummitSeed),
-    SeedFile("leaders", LeaderSeed),
-    SeedFile("priorities", PrioritySeed),
-    SeedFile("agreements", AgreementSeed),
-    SeedFile("statements", StatementSeed),
+    SeedFile("sources", "source", SourceSeed),
+    SeedFile("themes", "theme", ThemeSeed),
+    SeedFile("countries", "country", CountrySeed),
+    SeedFile("summits", "summit", SummitSeed),
+    SeedFile("leaders", "leader", LeaderSeed),
+    SeedFile("priorities", "priority", PrioritySeed),
+    SeedFile("agreements", "agreement", AgreementSeed),
+    SeedFile("statements", "statement", StatementSeed),
 )
+SINGULAR = {f.name: f.singular for f in SEED_FILES}
 
 
 @dataclass(frozen=True)
@@ -291,17 +282,22 @@ class Dataset:
 
     meta: DatasetSeed
     records: dict[str, list[Any]] = field(default_factory=dict)
+    _checksum: str | None = field(default=None, init=False, repr=False)
 
     def counts(self) -> dict[str, int]:
         return {name: len(items) for name, items in self.records.items()}
 
     def checksum(self) -> str:
-        """sha256 of the canonical JSON of every validated record: same seeds, same checksum."""
-        payload = {
-            "dataset": self.meta.model_dump(mode="json"),
-            **{k: [r.model_dump(mode="json") for r in v] for k, v in self.records.items()},
-        }
-        return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        """sha256 of the canonical JSON of every validated record: same seeds, same checksum.
+        (Worked out once: the records do not change after validation.)"""
+        if self._checksum is None:
+            payload = {
+                "dataset": self.meta.model_dump(mode="json"),
+                **{k: [r.model_dump(mode="json") for r in v] for k, v in self.records.items()},
+            }
+            canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+            self._checksum = hashlib.sha256(canonical).hexdigest()
+        return self._checksum
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -408,7 +404,10 @@ def _cross_check(dataset: Dataset, source_texts: Path | None) -> list[SeedError]
         for r in records:
             for i, c in enumerate(getattr(r, "sources", [])):
                 cite(file, r.id, f"sources[{i}]", c.source_id, c.excerpt)
-    for column in ("alpha2", "alpha3", "numeric", "name"):  # UNIQUE in the countries table
+    from app.models import Country
+
+    # The columns the countries table declares UNIQUE: a clash named here, not at insert.
+    for column in [c.name for c in Country.__table__.columns if c.unique]:  # type: ignore[attr-defined]
         owner: dict[str, str] = {}
         for c in dataset.records["countries"]:
             value = getattr(c, column)
@@ -840,27 +839,27 @@ def main_check(seeds: Path) -> int:
     try:
         dataset = read_seeds(seeds)
     except SeedsRefused as exc:
-        print(f"seeds refused ({len(exc.errors)} error(s)):", file=sys.stderr)
-        for e in exc.errors:
-            print(f"  {e}", file=sys.stderr)
-        return 1
-    print(f"seeds OK: version {dataset.meta.version}, checksum {dataset.checksum()}")
-    for name, n in dataset.counts().items():
-        print(f"  {name:<12}{n:>4}")
-    return 0
+        return _refused(exc, "")
+    return _summary("seeds OK", dataset)
 
 
 def main_load(seeds: Path, target: Path) -> int:
     try:
         dataset = load(seeds, target)
     except SeedsRefused as exc:
-        print(
-            f"seeds refused ({len(exc.errors)} error(s)); {target} left unchanged:", file=sys.stderr
-        )
-        for e in exc.errors:
-            print(f"  {e}", file=sys.stderr)
-        return 1
-    print(f"loaded {target}: version {dataset.meta.version}, checksum {dataset.checksum()}")
+        return _refused(exc, f"; {target} left unchanged")
+    return _summary(f"loaded {target}", dataset)
+
+
+def _refused(exc: SeedsRefused, note: str) -> int:
+    print(f"seeds refused ({len(exc.errors)} error(s)){note}:", file=sys.stderr)
+    for e in exc.errors:
+        print(f"  {e}", file=sys.stderr)
+    return 1
+
+
+def _summary(what: str, dataset: Dataset) -> int:
+    print(f"{what}: version {dataset.meta.version}, checksum {dataset.checksum()}")
     for name, n in dataset.counts().items():
         print(f"  {name:<12}{n:>4}")
     return 0

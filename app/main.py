@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 from functools import partial
 from typing import Any
 
@@ -14,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import problems, schemas
 from app.catalog import Catalog, build_catalog
-from app.db import open_readonly
+from app.db import DatabaseUnavailable, open_readonly
 from app.examples import response_examples, search_example
 from app.fast_lane import FastLane
 from app.http_cache import HttpCache
@@ -124,7 +125,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings()
     db = open_readonly(settings.database_path)
-    catalog = build_catalog(db)
+    try:
+        catalog = build_catalog(db)
+    except sqlite3.Error as exc:  # a table or column this code reads is missing
+        raise DatabaseUnavailable(
+            f"database file {settings.database_path} does not have the schema this code "
+            f"reads ({exc}): rebuild it with `summit-api load`"
+        ) from exc
 
     app = FastAPIOffline(
         title="Summit API",
@@ -159,7 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             MethodGuard(inner),
             allow_origins=settings.cors_origins,
             allow_credentials=False,
-            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_methods=problems.ALLOWED_METHODS.split(", "),
             allow_headers=["Accept", "If-None-Match", "Content-Type"],
             expose_headers=["ETag", "Link", "X-Total-Count", "Content-Disposition"],
             max_age=86400,

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import ids
 from tests.expected import AGREEMENT_SEEDS, AGREEMENTS, by_id, page
 
 PRIMARY = "asianews-2025-06-26-astana-summit"
 ALL_SIX = ["kz", "uz", "kg", "tj", "tm", "cn"]
-
-
-def ids(url: str, client: TestClient) -> list[str]:
-    response = client.get(url)
-    assert response.status_code == 200, response.text
-    return [item["id"] for item in response.json()["items"]]
 
 
 def test_list_agreements(client: TestClient) -> None:

@@ -21,10 +21,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from app.fast_lane import FastLane
-from app.main import create_app
 from app.problems import declared_params
 from app.routes.index import COLLECTIONS
-from app.settings import Settings
+from tests.conftest import build
 
 QUERIES = (
     "",
@@ -62,9 +61,8 @@ LISTS = ("/priorities", "/agreements")
 
 
 def _app(db_path: Path, fast_lane: bool) -> Any:
-    return create_app(
-        Settings(database_url=f"sqlite:///{db_path}", response_cache_entries=0, fast_lane=fast_lane)
-    )
+    """Without the response cache, so that every request reaches the app."""
+    return build(db_path, response_cache_entries=0, fast_lane=fast_lane)
 
 
 @pytest.fixture(scope="module")

@@ -25,12 +25,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
 from app.middleware import MAX_HEADER_BYTES, MAX_PATH_BYTES, MAX_QUERY_BYTES, MAX_QUERY_PARAMS
-from app.settings import Settings
+from tests.conftest import build
 from tests.server import free_port, running
 
-ROOT = Path(__file__).resolve().parent.parent
 PROBLEM = "application/problem+json"
 PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e\t]*$")
 
@@ -364,7 +362,7 @@ def test_docs_assets_are_not_sniffed(client: TestClient) -> None:
 
 def test_cors_never_allows_credentials(db_path: Path) -> None:
     for origins in (["*"], ["https://app.example"]):
-        app = create_app(Settings(database_url=f"sqlite:///{db_path}", cors_origins=origins))
+        app = build(db_path, cors_origins=origins)
         with TestClient(app) as client:
             simple = client.get(
                 "/countries", headers={"Origin": "https://app.example", "Cookie": "a=b"}

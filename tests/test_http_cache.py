@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import httpx2
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -21,8 +20,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from app.http_cache import HttpCache, accepts_gzip, etag_matches, normalise_query
-from app.main import create_app
-from app.settings import Settings
+from tests.conftest import build
 from tests.server import free_port, running, uvicorn_command
 
 URL = "/countries/kg/priorities"
@@ -31,10 +29,6 @@ GZIP = {"Accept-Encoding": "gzip"}
 STRONG_ETAG = re.compile(r'^"[0-9a-f]{32}"$')
 STRONG_GZIP_ETAG = re.compile(r'^"[0-9a-f]{32}-gz"$')
 DEFAULT_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=60"
-
-
-def build(db_path: Path, **settings: Any) -> FastAPI:
-    return create_app(Settings(database_url=f"sqlite:///{db_path}", **settings))
 
 
 @pytest.fixture
@@ -314,7 +308,6 @@ def test_equivalent_query_strings_share_an_entry(fresh: TestClient) -> None:
         b"a=1&a=2&b=&c",
         b"&&a=1&&",
         b"=x&a",
-        b"a=b=c",
         b"x=1,2&x=3",
         b"Z=1&a=2&_=3&.=4&~=5&-=6",
         b"",
@@ -339,7 +332,9 @@ def test_normalise_query() -> None:
     assert normalise_query(b"q=caf\xc3\xa9") != normalise_query(b"q=caf%C3%A9")
     assert normalise_query(b"a=%2C&a=,") == "a=%2C&a=%2C"
     assert normalise_query(b"a") == "a="
-    assert normalise_query(b"k=" + b"%FF" * 300) == normalise_query(b"k=" + b"%FF" * 300)
+    # Over MAX_MEMO_KEY bytes (not memoised); invalid UTF-8 decodes to U+FFFD, as in Starlette.
+    assert normalise_query(b"k=" + b"%FF" * 300) == "k=" + "%EF%BF%BD" * 300
+    assert normalise_query(b"a=b=c") == "a=b%3Dc"  # not plain: the full parse
 
 
 def test_the_representation_headers_select_the_variant(fresh: TestClient) -> None:

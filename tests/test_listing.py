@@ -529,7 +529,6 @@ def test_the_energy_matrix_in_numbers(client: TestClient) -> None:
         "/summits/astana-2025/agreements?limit=2",
         "/priorities?fields=id,title",
         "/search?q=energy",
-        "/countries?limit=0",
     ],
 )
 def test_a_page_is_exactly_what_orjson_writes(client: TestClient, url: str) -> None:
@@ -538,9 +537,7 @@ def test_a_page_is_exactly_what_orjson_writes(client: TestClient, url: str) -> N
     import orjson
 
     response = client.get(url)
-    if response.status_code != 200:
-        assert response.status_code == 422  # limit=0: no page to check
-        return
+    assert response.status_code == 200, response.text
     page = orjson.loads(response.content)
     assert list(page) == ["items", "total", "limit", "offset"]
     assert orjson.dumps(page) == response.content

@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import ids
 from tests.expected import PRIORITIES, PRIORITY_SEEDS, by_id, page
-
-EMPTY_PAGE = {"items": [], "total": 0, "limit": 50, "offset": 0}
-
-
-def ids(url: str, client: TestClient) -> list[str]:
-    response = client.get(url)
-    assert response.status_code == 200, response.text
-    return [item["id"] for item in response.json()["items"]]
 
 
 def test_list_priorities(client: TestClient) -> None:

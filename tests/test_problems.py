@@ -23,32 +23,6 @@ ITEMS = [
     ("/statements/nothing", "statement", "nothing"),
     ("/sources/nothing", "source", "nothing"),
 ]
-KNOWN_PATHS = [
-    "/",
-    "/summits",
-    "/summits/astana-2025",
-    "/summits/astana-2025/agreements",
-    "/countries",
-    "/countries/kg",
-    "/countries/KGZ/priorities",
-    "/leaders",
-    "/leaders/sadyr-japarov",
-    "/priorities",
-    "/priorities/astana-2025-kg-energy",
-    "/agreements",
-    "/agreements/astana-declaration",
-    "/themes",
-    "/themes/energy",
-    "/statements",
-    "/statements/xi-condemns-trade-wars",
-    "/sources",
-    "/sources/astanatimes-2025-06-18",
-    "/meta",
-    "/health",
-    "/openapi.json",
-    "/docs",
-    "/redoc",
-]
 UNKNOWN_PATHS = ["/nope", "/countries/kg/leaders", "/v1/countries", "/admin"]
 
 

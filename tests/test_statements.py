@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import ids
 from tests.expected import STATEMENT_SEEDS, STATEMENTS, by_id, page
 
 XI_STATEMENTS = [
@@ -15,12 +16,6 @@ XI_STATEMENTS = [
     "xi-military-cooperation-and-fight-against-terrorism",
     "xi-condemns-trade-wars",
 ]
-
-
-def ids(url: str, client: TestClient) -> list[str]:
-    response = client.get(url)
-    assert response.status_code == 200, response.text
-    return [item["id"] for item in response.json()["items"]]
 
 
 def test_list_statements(client: TestClient) -> None:
