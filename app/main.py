@@ -1,25 +1,22 @@
-"""create_app(settings) -> the ASGI application: middleware, error handlers, routers."""
+"""create_app(settings) -> the ASGI application: catalog, FastAPI, edge layers.
 
-from __future__ import annotations
+`uvicorn --factory app.main:create_app` serves it; tests build theirs with explicit settings.
+"""
 
 import gc
 import sqlite3
-from functools import partial
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
-from app import problems, schemas
-from app.catalog import Catalog, build_catalog
-from app.db import DatabaseUnavailable, open_readonly
-from app.examples import response_examples, search_example
-from app.fast_lane import FastLane
+from app import openapi, problems
+from app.dataset.catalog import Catalog, build_catalog
+from app.dataset.db import DatabaseUnavailable, open_readonly
 from app.http_cache import HttpCache
-from app.listing import reject_unknown_params
 from app.middleware import MethodGuard, RequestLimits, SecurityHeaders
 from app.routes import (
     agreements,
@@ -33,8 +30,11 @@ from app.routes import (
     summits,
     themes,
 )
+from app.routes.context import Context
 from app.settings import Settings
+from app.vocabulary import RESOURCES
 
+# Every router, in the order the document lists them.
 ROUTERS = (
     index.router,
     summits.router,
@@ -47,21 +47,6 @@ ROUTERS = (
     sources.router,
     search.router,
 )
-
-# The fields each collection sorts by, named in its `sort` parameter's documentation.
-SORTABLE = {
-    "list_summits": summits.SORTABLE,
-    "get_summit_agreements": agreements.SORTABLE,
-    "list_countries": countries.SORTABLE,
-    "get_country_priorities": priorities.SORTABLE,
-    "list_leaders": leaders.SORTABLE,
-    "list_priorities": priorities.SORTABLE,
-    "list_agreements": agreements.SORTABLE,
-    "list_themes": themes.SORTABLE,
-    "list_statements": statements.SORTABLE,
-    "list_sources": sources.SORTABLE,
-    "search": search.SORTABLE,
-}
 
 DESCRIPTION = """\
 A read-only REST API over a curated, source-backed dataset of the Central Asia–China
@@ -81,102 +66,83 @@ summit", AsiaNews, 26 June 2025. Corroborating: newscentralasia.net and The Asta
 quoted for citation. The code is MIT-licensed.
 
 **Conventions.** Errors are RFC 9457 `application/problem+json`. Collections are
-`{items, total, limit, offset}` with `Link` headers; `?fields=`, `?sort=` and CSV
-(`?format=csv` or `Accept: text/csv`) work on every collection. Every `200` carries a strong
-`ETag` and `Cache-Control`; send `If-None-Match` for a `304`.
+`{items, total, limit, offset}` with `Link` headers. `fields` and `sort` are arrays: repeat
+the parameter (`fields=id&fields=name`, the declared style) or separate names by commas
+(`fields=id,name`). With `fields=`, the answer's items have only those fields (the `…Fields`
+schemas). Every collection is also a CSV at its own path (`/priorities.csv`); `format=csv`
+or `Accept: text/csv` answers `303 See Other` there. Country parameters take the canonical
+id (`CountryId`) or, case-insensitively, the alpha-3 code, numeric code or English name.
+Every `200` carries a strong `ETag` and `Cache-Control`; send `If-None-Match` for a `304`.
 """
-
-TAGS = [
-    {"name": "summits", "description": "The summits: Xi'an 2023 and Astana 2025."},
-    {"name": "countries", "description": "The six participants, by any ISO code or name."},
-    {"name": "leaders", "description": "Heads of state, with spellings and aliases."},
-    {"name": "priorities", "description": "What each leader proposed, in the source's order."},
-    {"name": "agreements", "description": "Treaties, declarations, deals and commitments."},
-    {"name": "themes", "description": "The theme taxonomy as a country x theme matrix."},
-    {"name": "statements", "description": "Quotes and attributed positions."},
-    {"name": "sources", "description": "The documents every fact cites."},
+TAGS = [{"name": r.collection, "description": r.tag_description} for r in RESOURCES]
+TAGS += [
     {"name": "search", "description": "One full-text search over everything."},
     {"name": "meta", "description": "Index, dataset metadata and health."},
 ]
-
-
-class SummitAPI(FastAPI):
-    """FastAPI with an edge in front of its whole stack (see create_app).
-
-    `fastapi_offline.FastAPIOffline` builds a plain FastAPI (it takes no class), so
-    create_app re-classes that instance; this adds nothing but `__call__`.
-    """
-
-    edge: ASGIApp
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.edge(scope, receive, send)
+EDGE_ERRORS = {
+    414: openapi.problem_example(414, "The request URI is too long.", "/search"),
+    431: openapi.problem_example(431, "The request headers are too large.", "/search"),
+}
 
 
 def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Open the database read-only, build every representation, and assemble the app.
-
-    Fails here (at start-up) with DatabaseUnavailable if the file is missing or unusable,
-    so a broken deployment never serves 5xx.
-    """
-    settings = settings or Settings()
+def load_catalog(settings: Settings) -> tuple[sqlite3.Connection, Catalog]:
+    """Open the database read-only and build every representation; a file without the
+    schema this code reads stops the start-up with DatabaseUnavailable, never a 5xx."""
     db = open_readonly(settings.database_path)
     try:
-        catalog = build_catalog(db)
-    except sqlite3.Error as exc:  # a table or column this code reads is missing
+        return db, build_catalog(db)
+    except (sqlite3.Error, KeyError, ValueError) as exc:
         raise DatabaseUnavailable(
             f"database file {settings.database_path} does not have the schema this code "
             f"reads ({exc}): rebuild it with `summit-api load`"
         ) from exc
 
-    app = FastAPIOffline(
+
+def create_api(ctx: Context) -> FastAPI:
+    """FastAPI with every router, the problem handlers and the finished document."""
+    api = FastAPIOffline(
         title="Summit API",
-        version=catalog.meta["version"],
+        version=ctx.catalog.info.version,
         description=DESCRIPTION,
         contact={"name": "Summit API maintainers"},
         license_info={"name": "Data: CC BY 4.0; code: MIT", "identifier": "CC-BY-4.0"},
         openapi_tags=TAGS,
         generate_unique_id_function=_operation_id,
-        dependencies=[Depends(reject_unknown_params)],
         swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+        servers=[{"url": "/", "description": "The server that serves this document"}],
     )
-    app.state.db = db
-    app.state.catalog = catalog
-    problems.install(app)
+    problems.install(api)
     for router in ROUTERS:
-        app.include_router(router)
-    app.openapi = lambda: _openapi(app, catalog)  # type: ignore[method-assign]
+        api.include_router(router(ctx))
+    document = openapi.finish(api.openapi(), EDGE_ERRORS)
+    api.openapi = lambda: document  # type: ignore[method-assign]
+    return api
 
-    # The edge, outermost first: request limits and the response cache, then security
-    # headers, CORS and the method guard, then the fast lane (app/fast_lane.py), which
-    # answers successful GETs from FastAPI's own routes and validators without FastAPI's
-    # per-request machinery and hands everything else to FastAPI. So a cache hit costs
-    # about what a bare ASGI app does and a miss little more than the route's own work
-    # (bench/). CORS runs inside the cache, so the cache keys on Origin too.
-    fastapi_stack = partial(FastAPI.__call__, app)
-    inner: ASGIApp = fastapi_stack
-    if settings.fast_lane:
-        inner = app.state.fast_lane = FastLane(app, fastapi_stack)
-    inner = SecurityHeaders(
-        CORSMiddleware(
-            MethodGuard(inner),
-            allow_origins=settings.cors_origins,
-            allow_credentials=False,
-            allow_methods=problems.ALLOWED_METHODS.split(", "),
-            allow_headers=["Accept", "If-None-Match", "Content-Type"],
-            expose_headers=["ETag", "Link", "X-Total-Count", "Content-Disposition"],
-            max_age=86400,
-        )
-    )
-    app.__class__ = SummitAPI
-    assert isinstance(app, SummitAPI)
-    app.edge = RequestLimits(
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The served application: the edge layers, outermost first, around FastAPI."""
+    settings = settings or Settings()
+    db, catalog = load_catalog(settings)
+    api = create_api(Context(catalog, db))
+    # Outermost first: request limits and the response cache, then security headers, CORS
+    # and the method guard. CORS runs inside the cache, so the cache keys on Origin too.
+    app: ASGIApp = RequestLimits(
         HttpCache(
-            inner,
+            SecurityHeaders(
+                CORSMiddleware(
+                    MethodGuard(api),
+                    allow_origins=settings.cors_origins,
+                    allow_credentials=False,
+                    allow_methods=problems.ALLOWED_METHODS.split(", "),
+                    allow_headers=["Accept", "If-None-Match", "Content-Type"],
+                    expose_headers=["ETag", "Link", "X-Total-Count", "Content-Disposition"],
+                    max_age=86400,
+                )
+            ),
             max_entries=settings.response_cache_entries,
             max_bytes=settings.response_cache_bytes,
             cache_control=f"public, max-age={settings.cache_max_age}, "
@@ -184,73 +150,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             key_headers=("origin",),
         )
     )
+    # Everything built so far lives as long as the process: out of the collector's view.
+    gc.collect()
+    gc.freeze()
     return app
 
 
-def _openapi(app: FastAPI, catalog: Catalog) -> dict[str, Any]:
-    """FastAPI's document, plus the problem schema and examples drawn from the real data."""
-    if app.openapi_schema:
-        return app.openapi_schema
-    from fastapi.openapi.utils import get_openapi
-
-    spec = get_openapi(
-        title=app.title,
-        version=app.version,
-        openapi_version=app.openapi_version,
-        description=app.description,
-        routes=app.routes,
-        tags=app.openapi_tags,
-        contact=app.contact,
-        license_info=app.license_info,
-        # Relative: the API is wherever this document was fetched from.
-        servers=[{"url": "/", "description": "The server that serves this document"}],
-    )
-    components = spec.setdefault("components", {}).setdefault("schemas", {})
-    components["Problem"] = schemas.Problem.model_json_schema(
-        ref_template="#/components/schemas/{model}"
-    )
-    for name, definition in components["Problem"].pop("$defs", {}).items():
-        components.setdefault(name, definition)
-    examples = response_examples(catalog) | {"search": search_example(app.state.db)}
-    for path_item in spec["paths"].values():
-        for operation in path_item.values():
-            example = examples.get(operation.get("operationId"))
-            if example is not None:
-                content = operation["responses"]["200"]["content"]["application/json"]
-                content["example"] = example
-            if any(p["name"] == "format" for p in operation.get("parameters", [])):
-                # Every collection also answers CSV (`?format=csv` or `Accept: text/csv`).
-                operation["responses"]["200"]["content"]["text/csv"] = {
-                    "schema": {"type": "string", "description": "One row per item."}
-                }
-            sortable = SORTABLE.get(operation.get("operationId", ""))
-            for param in operation.get("parameters", []):
-                if param["name"] == "sort" and sortable:
-                    param["description"] += " Sortable: " + ", ".join(f"`{f}`" for f in sortable)
-            # RequestLimits answers an over-long URL on every path (app/middleware.py).
-            operation["responses"].setdefault("414", problems.openapi_responses(414)[414])
-    app.openapi_schema = spec
-    return spec
-
-
-def serving(app: FastAPI) -> ASGIApp:
-    """What a server runs: the app's edge (app.edge: the request limits, then the response
-    cache, then everything else), called directly rather than through the app's `__call__`.
-
-    Everything built so far (the catalog, the routes, the fast lane, FastAPI and pydantic
-    themselves) lives as long as the process and never becomes garbage, so it leaves the
-    garbage collector's view: a full collection then looks only at what requests create,
-    instead of pausing about 60 ms over some 60,000 start-up objects."""
-    assert isinstance(app, SummitAPI)
-    gc.collect()
-    gc.freeze()
-    return app.edge
-
-
-def __getattr__(name: str) -> Any:
-    """`uvicorn app.main:app`: built on first access, not at import (see `serving`)."""
-    if name == "app":
-        application = serving(create_app())
-        globals()["app"] = application
-        return application
-    raise AttributeError(name)
+def openapi_document(settings: Settings) -> dict[str, Any]:
+    db, catalog = load_catalog(settings)
+    return create_api(Context(catalog, db)).openapi()

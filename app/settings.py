@@ -30,11 +30,6 @@ class Settings(BaseSettings):
         default=4 * 1024 * 1024, ge=0, description="Response cache bound in bytes"
     )
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
-    fast_lane: bool = Field(
-        default=True,
-        description="Serve successful GETs through app/fast_lane.py; false sends every "
-        "request through FastAPI's own stack (same answers, slower misses)",
-    )
 
     @field_validator("database_url")
     @classmethod

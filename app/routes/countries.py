@@ -1,79 +1,115 @@
 """Countries: the six participants, looked up by any ISO code or name."""
 
-from __future__ import annotations
-
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app import schemas
-from app.deps import CatalogDep, CountryDep
-from app.listing import FieldsQuery, ListQuery, collection_response, item_response
-from app.problems import openapi_responses
-from app.routes.priorities import SORTABLE as PRIORITY_SORTABLE
-from app.routes.priorities import KindQuery, SummitQuery, ThemeQuery, filter_priorities
-
-router = APIRouter(prefix="/countries", tags=["countries"])
+from app.dataset.catalog import priorities_where
+from app.routes import priorities
+from app.routes.context import Context
+from app.routes.deps import FoundCountry, country_dep
+from app.routes.listing import item_response, page_response, table_response
+from app.routes.params import guard, optional
+from app.routes.resource import add_collection
 
 SORTABLE = ("id", "name", "alpha3", "numeric", "capital", "region", "priority_count")
+REGION = Annotated[str, Query(max_length=80)]
 
 
-@router.get(
-    "",
-    response_model=schemas.Page[schemas.Country],
-    summary="List countries",
-    description="The six participating countries, each with its leader embedded as a summary.",
-    responses=openapi_responses(400, 422),
-)
-async def list_countries(
-    request: Request,
-    catalog: CatalogDep,
-    params: ListQuery,
-    region: Annotated[
-        str | None, Query(max_length=80, description="Exact region, e.g. `Central Asia`.")
-    ] = None,
-) -> Response:
-    items = catalog.countries
-    if region is not None:
-        items = [c for c in items if c["region"].casefold() == region.casefold()]
-    return collection_response(request, items, params, SORTABLE, "countries")
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(prefix="/countries", tags=["countries"])
+    catalog = ctx.catalog
 
+    def select(q: Any) -> list[schemas.Country]:
+        region = q.region.casefold() if q.region is not None else None
+        return [c for c in catalog.countries if region is None or c.region.casefold() == region]
 
-@router.get(
-    "/{country_id}",
-    response_model=schemas.Country,
-    summary="Get a country",
-    description="Look a country up by its alpha-2 code (canonical), alpha-3 code, numeric code "
-    "or English name, case-insensitively. An alias answers with the same representation and "
-    'a `Link: <…>; rel="canonical"` header.',
-    responses=openapi_responses(400, 404, 422),
-)
-async def get_country(country: CountryDep, fields: FieldsQuery = None) -> Response:
-    return item_response(country.item, fields, country.headers)
-
-
-@router.get(
-    "/{country_id}/priorities",
-    response_model=schemas.Page[schemas.Priority],
-    summary="List a country's priorities",
-    description="The priorities and proposals the country's leader stated, in the order the "
-    "source gives them. An empty list is a valid answer: the source states none for Kazakhstan.",
-    responses=openapi_responses(400, 404, 422),
-)
-async def get_country_priorities(
-    request: Request,
-    catalog: CatalogDep,
-    country: CountryDep,
-    params: ListQuery,
-    theme: ThemeQuery = None,
-    kind: KindQuery = None,
-    summit: SummitQuery = None,
-) -> Response:
-    cid = country.item["id"]
-    items = filter_priorities(catalog, cid, theme, summit, kind)
-    # rel="canonical" names this list's own preferred URL, not the country's.
-    canonical = country.item["priorities_url"] if country.canonical else None
-    return collection_response(
-        request, items, params, PRIORITY_SORTABLE, f"{cid}-priorities", canonical
+    add_collection(
+        r,
+        ctx,
+        name="countries",
+        model=schemas.Country,
+        sortable=SORTABLE,
+        filters={"region": optional(REGION, "Exact region, any case, e.g. `Central Asia`.")},
+        select=select,
+        summary="List countries",
+        description="The six participating countries, each with its leader embedded as a "
+        "summary.",
     )
+    add_country(r, ctx)
+    add_country_priorities(r, ctx)
+    return r
+
+
+def add_country(r: APIRouter, ctx: Context) -> None:
+    CountryDep = country_dep(ctx.catalog)
+    query = ctx.types.item("Country", schemas.Country)
+    kg = ctx.catalog.get("countries", "kg") or ctx.catalog.countries[0]
+
+    @r.get(
+        "/{country_id}",
+        response_model=ctx.item(schemas.Country),
+        summary="Get a country",
+        description="Look a country up by its alpha-2 code (canonical), alpha-3 code, numeric "
+        "code or English name, case-insensitively. An alias answers with the same "
+        'representation and a `Link: <…>; rel="canonical"` header.',
+        responses=ctx.item_responses("/countries/{country_id}", query, kg, "country"),
+        dependencies=[guard(query)],
+    )
+    async def get_country(
+        country: CountryDep,  # type: ignore[valid-type]
+        q: Annotated[query, Query()],  # type: ignore[valid-type]
+    ) -> Response:
+        found: FoundCountry = country
+        canonical = found.item.url if found.alias else None
+        return item_response(found.item, q.fields, canonical)
+
+
+def add_country_priorities(r: APIRouter, ctx: Context) -> None:
+    CountryDep = country_dep(ctx.catalog)
+    t, model, sortable = ctx.types, schemas.Priority, priorities.SORTABLE
+    page_query = t.collection("CountryPriority", model, sortable, **priorities.filters(t))
+    table_query = t.table("CountryPriority", model, sortable, **priorities.filters(t))
+    path = "/countries/{country_id}/priorities"
+    kg = [p for p in ctx.catalog.priorities if p.country.id == "kg"]
+
+    def select(found: FoundCountry, q: Any) -> list[schemas.Priority]:
+        return priorities_where(ctx.catalog, found.item.id, q.theme, q.summit, q.kind)
+
+    @r.get(
+        "/{country_id}/priorities",
+        response_model=ctx.page(model),
+        summary="List a country's priorities",
+        description="The priorities and proposals the country's leader stated, in the order the "
+        "source gives them. An empty list is a valid answer: the source states none for "
+        "Kazakhstan.",
+        responses=ctx.list_responses(path, page_query, kg, 404, what="country"),
+        dependencies=[guard(page_query)],
+    )
+    async def get_country_priorities(
+        request: Request,
+        country: CountryDep,  # type: ignore[valid-type]
+        q: Annotated[page_query, Query()],  # type: ignore[valid-type]
+    ) -> Response:
+        # rel="canonical" names this list's own preferred URL, not the country's.
+        canonical = country.item.priorities_url if country.alias else None
+        return page_response(request, select(country, q), q, canonical)
+
+    @r.get(
+        "/{country_id}/priorities.csv",
+        response_class=Response,
+        summary="List a country's priorities (CSV)",
+        description="The country's priorities as CSV: every matching row unless `limit`/"
+        "`offset` ask for a page.",
+        responses=ctx.table_responses(path + ".csv", table_query, model, kg, 404, what="country"),
+        dependencies=[guard(table_query)],
+    )
+    async def get_country_priorities_csv(
+        request: Request,
+        country: CountryDep,  # type: ignore[valid-type]
+        q: Annotated[table_query, Query()],  # type: ignore[valid-type]
+    ) -> Response:
+        name = f"{country.item.id}-priorities"
+        return table_response(request, select(country, q), q, model, name)

@@ -1,85 +1,81 @@
 """The index, dataset metadata and the health check."""
 
-from __future__ import annotations
-
-from typing import Any
-
 from fastapi import APIRouter
 from starlette.responses import Response
 
 from app import schemas
-from app.catalog import Catalog
-from app.deps import CatalogDep
-from app.listing import json_response
-from app.problems import openapi_responses
-
-router = APIRouter(tags=["meta"])
-
-COLLECTIONS = (
-    "summits",
-    "countries",
-    "leaders",
-    "priorities",
-    "agreements",
-    "themes",
-    "statements",
-    "sources",
-)
+from app.dataset.catalog import Catalog
+from app.openapi import responses
+from app.routes.context import Context
+from app.routes.listing import json_response
+from app.routes.params import QueryBase, guard
+from app.vocabulary import RESOURCES
 
 
-@router.get(
-    "/",
-    response_model=schemas.Index,
-    summary="API index",
-    description="The API's name, the dataset version, and links to every collection and the docs.",
-    responses=openapi_responses(400),
-)
-async def get_index(catalog: CatalogDep) -> Response:
-    return json_response(index_body(catalog))
-
-
-def index_body(catalog: Catalog) -> dict[str, Any]:
-    links = {name: f"/{name}" for name in COLLECTIONS}
+def index_of(catalog: Catalog) -> schemas.Index:
+    links = {r.collection: r.path for r in RESOURCES}
     links |= {"search": "/search?q={query}", "meta": "/meta", "health": "/health"}
     links |= {"docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json"}
-    return {
-        "name": "Summit API",
-        "description": "A read-only API over a curated, source-backed dataset of the "
+    return schemas.Index(
+        name="Summit API",
+        description="A read-only API over a curated, source-backed dataset of the "
         "Central Asia–China summits (Xi'an 2023, Astana 2025).",
-        "dataset_version": catalog.meta["version"],
-        "links": links,
-    }
-
-
-@router.get(
-    "/meta",
-    response_model=schemas.Meta,
-    summary="Dataset metadata",
-    description="Dataset version, content checksum, record counts, sources and licence.",
-    responses=openapi_responses(400),
-)
-async def get_meta(catalog: CatalogDep) -> Response:
-    return json_response(meta_body(catalog))
-
-
-def meta_body(catalog: Catalog) -> dict[str, Any]:
-    m = catalog.meta
-    keys = ("version", "checksum", "title", "description", "licence", "licence_note")
-    dataset = {k: m[k] for k in keys} | {"schema_revision": m["schema_revision"]}
-    sources = [{"id": s["id"], "name": s["title"], "url": s["url"]} for s in catalog.sources]
-    return {"dataset": dataset, "counts": catalog.counts(), "sources": sources}
-
-
-@router.get(
-    "/health",
-    response_model=schemas.Health,
-    summary="Health check",
-    description="Liveness and readiness in one cheap call: the process is up and its database "
-    "was opened and read at start-up.",
-    responses=openapi_responses(400),
-)
-async def get_health(catalog: CatalogDep) -> Response:
-    m = catalog.meta
-    return json_response(
-        {"status": "ok", "dataset_version": m["version"], "checksum": m["checksum"]}
+        dataset_version=catalog.info.version,
+        links=links,
     )
+
+
+def meta_of(catalog: Catalog) -> schemas.Meta:
+    sources = [schemas.Summary(id=s.id, name=s.title, url=s.url) for s in catalog.sources]
+    return schemas.Meta(dataset=catalog.info, counts=catalog.counts(), sources=sources)
+
+
+def health_of(catalog: Catalog) -> schemas.Health:
+    return schemas.Health(
+        status="ok", dataset_version=catalog.info.version, checksum=catalog.info.checksum
+    )
+
+
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(tags=["meta"])
+    index, meta, health = index_of(ctx.catalog), meta_of(ctx.catalog), health_of(ctx.catalog)
+
+    def declared(path: str, body: schemas.Out) -> dict[int | str, object]:
+        return responses({400: ctx.errors(path, QueryBase)[400]}, body.model_dump(mode="json"))
+
+    @r.get(
+        "/",
+        response_model=schemas.Index,
+        summary="API index",
+        description="The API's name, the dataset version, and links to every collection and "
+        "the docs.",
+        responses=declared("/", index),
+        dependencies=[guard(QueryBase)],
+    )
+    async def get_index() -> Response:
+        return json_response(index)
+
+    @r.get(
+        "/meta",
+        response_model=schemas.Meta,
+        summary="Dataset metadata",
+        description="Dataset version, content checksum, record counts, sources and licence.",
+        responses=declared("/meta", meta),
+        dependencies=[guard(QueryBase)],
+    )
+    async def get_meta() -> Response:
+        return json_response(meta)
+
+    @r.get(
+        "/health",
+        response_model=schemas.Health,
+        summary="Health check",
+        description="Liveness and readiness in one cheap call: the process is up and serves "
+        "the dataset it names.",
+        responses=declared("/health", health),
+        dependencies=[guard(QueryBase)],
+    )
+    async def get_health() -> Response:
+        return json_response(health)
+
+    return r

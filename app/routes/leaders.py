@@ -1,51 +1,43 @@
-"""Leaders: the six heads of state, with the source's spelling and common romanisations."""
+"""Leaders: the heads of state, with the source's spellings and the common aliases."""
 
-from __future__ import annotations
-
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
-from starlette.responses import Response
+from fastapi import APIRouter
 
 from app import schemas
-from app.deps import CatalogDep, CountryQuery, country_filter, lookup
-from app.listing import FieldsQuery, ListQuery, collection_response, item_response
-from app.problems import openapi_responses
+from app.routes.context import Context
+from app.routes.resource import add_collection, add_item
 
-router = APIRouter(prefix="/leaders", tags=["leaders"])
-
-SORTABLE = ("id", "name", "title", "country", "priority_count")
+SORTABLE = ("id", "name", "country", "priority_count")
 
 
-@router.get(
-    "",
-    response_model=schemas.Page[schemas.Leader],
-    summary="List leaders",
-    description="The heads of state at the summit, each with country, title, the primary "
-    "source's spelling and the common romanisations (aliases).",
-    responses=openapi_responses(400, 422),
-)
-async def list_leaders(
-    request: Request,
-    catalog: CatalogDep,
-    params: ListQuery,
-    country: CountryQuery = None,
-) -> Response:
-    cid = country_filter(catalog, "country", country)
-    items = [x for x in catalog.leaders if cid is None or x["country"]["id"] == cid]
-    return collection_response(request, items, params, SORTABLE, "leaders")
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(prefix="/leaders", tags=["leaders"])
+    catalog = ctx.catalog
 
+    def select(q: object) -> list[schemas.Leader]:
+        country = getattr(q, "country", None)
+        cid = catalog.country_id(country) if country is not None else None
+        return [x for x in catalog.leaders if cid is None or x.country.id == cid]
 
-@router.get(
-    "/{leader_id}",
-    response_model=schemas.Leader,
-    summary="Get a leader",
-    description="One head of state by slug of the common romanisation, e.g. `sadyr-japarov`.",
-    responses=openapi_responses(400, 404, 422),
-)
-async def get_leader(
-    catalog: CatalogDep,
-    leader_id: Annotated[str, Path(max_length=80, examples=["sadyr-japarov"])],
-    fields: FieldsQuery = None,
-) -> Response:
-    return item_response(lookup(catalog, "leaders", "leader", leader_id), fields)
+    add_collection(
+        r,
+        ctx,
+        name="leaders",
+        model=schemas.Leader,
+        sortable=SORTABLE,
+        filters={"country": ctx.types.country("Only this country's leader.")},
+        select=select,
+        summary="List leaders",
+        description="The heads of state at the summits, with the primary source's spelling of "
+        "each name and the common aliases.",
+    )
+    add_item(
+        r,
+        ctx,
+        name="leader",
+        collection="leaders",
+        model=schemas.Leader,
+        example="sadyr-japarov",
+        summary="Get a leader",
+        description="One head of state, by the slug of the common romanisation.",
+    )
+    return r

@@ -1,67 +1,89 @@
-"""Summits: Astana 2025 (the second) and Xi'an 2023 (the first)."""
+"""Summits: Astana 2025 (the second) and Xi'an 2023 (the first), and their agreements."""
 
-from __future__ import annotations
+from typing import Annotated, Any
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app import schemas
-from app.deps import CatalogDep, lookup
-from app.listing import FieldsQuery, ListQuery, collection_response, item_response
-from app.problems import openapi_responses
-from app.routes.agreements import SORTABLE as AGREEMENT_SORTABLE
-from app.routes.agreements import KindQuery, PartyQuery, ThemeQuery, filter_agreements
-
-router = APIRouter(prefix="/summits", tags=["summits"])
+from app.dataset.catalog import agreements_where
+from app.routes import agreements
+from app.routes.context import Context
+from app.routes.deps import lookup, path_id
+from app.routes.listing import page_response, table_response
+from app.routes.params import guard
+from app.routes.resource import add_collection, add_item
 
 SORTABLE = ("id", "name", "ordinal", "date", "city")
-SummitId = Annotated[str, Path(max_length=80, examples=["astana-2025"])]
+EXAMPLE = "astana-2025"
 
 
-@router.get(
-    "",
-    response_model=schemas.Page[schemas.Summit],
-    summary="List summits",
-    description="The Central Asia–China summits, newest first.",
-    responses=openapi_responses(400, 422),
-)
-async def list_summits(request: Request, catalog: CatalogDep, params: ListQuery) -> Response:
-    return collection_response(request, catalog.summits, params, SORTABLE, "summits")
-
-
-@router.get(
-    "/{summit_id}",
-    response_model=schemas.Summit,
-    summary="Get a summit",
-    description="One summit (`city-year`), with host, participants and sources.",
-    responses=openapi_responses(400, 404, 422),
-)
-async def get_summit(
-    catalog: CatalogDep, summit_id: SummitId, fields: FieldsQuery = None
-) -> Response:
-    return item_response(lookup(catalog, "summits", "summit", summit_id), fields)
-
-
-@router.get(
-    "/{summit_id}/agreements",
-    response_model=schemas.Page[schemas.Agreement],
-    summary="List a summit's agreements",
-    description="The agreements and commitments of one summit, in the source's order.",
-    responses=openapi_responses(400, 404, 422),
-)
-async def get_summit_agreements(
-    request: Request,
-    catalog: CatalogDep,
-    summit_id: SummitId,
-    params: ListQuery,
-    kind: KindQuery = None,
-    party: PartyQuery = None,
-    theme: ThemeQuery = None,
-) -> Response:
-    summit = lookup(catalog, "summits", "summit", summit_id)
-    items = filter_agreements(catalog, summit["id"], kind, party, theme)
-    return collection_response(
-        request, items, params, AGREEMENT_SORTABLE, f"{summit['id']}-agreements"
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(prefix="/summits", tags=["summits"])
+    add_collection(
+        r,
+        ctx,
+        name="summits",
+        model=schemas.Summit,
+        sortable=SORTABLE,
+        select=lambda q: ctx.catalog.summits,
+        summary="List summits",
+        description="The Central Asia–China summits, newest first.",
     )
+    add_item(
+        r,
+        ctx,
+        name="summit",
+        collection="summits",
+        model=schemas.Summit,
+        example=EXAMPLE,
+        summary="Get a summit",
+        description="One summit (`city-year`), with host, participants and sources.",
+    )
+    add_summit_agreements(r, ctx)
+    return r
+
+
+def add_summit_agreements(r: APIRouter, ctx: Context) -> None:
+    t, model, sortable = ctx.types, schemas.Agreement, agreements.SORTABLE
+    page_query = t.collection("SummitAgreement", model, sortable, **agreements.filters(t))
+    table_query = t.table("SummitAgreement", model, sortable, **agreements.filters(t))
+    path = "/summits/{summit_id}/agreements"
+    SummitId = Annotated[str, path_id(EXAMPLE, "summit")]
+    first = [a for a in ctx.catalog.agreements if a.summit.id == EXAMPLE]
+
+    def select(summit_id: str, q: Any) -> list[schemas.Agreement]:
+        summit = lookup(ctx.catalog, "summits", "summit", summit_id)
+        return agreements_where(ctx.catalog, summit.id, q.kind, q.party, q.theme)
+
+    @r.get(
+        "/{summit_id}/agreements",
+        response_model=ctx.page(model),
+        summary="List a summit's agreements",
+        description="The agreements and commitments of one summit, in the source's order.",
+        responses=ctx.list_responses(path, page_query, first, 404, what="summit"),
+        dependencies=[guard(page_query)],
+    )
+    async def get_summit_agreements(
+        request: Request,
+        summit_id: SummitId,
+        q: Annotated[page_query, Query()],  # type: ignore[valid-type]
+    ) -> Response:
+        return page_response(request, select(summit_id, q), q)
+
+    @r.get(
+        "/{summit_id}/agreements.csv",
+        response_class=Response,
+        summary="List a summit's agreements (CSV)",
+        description="The summit's agreements as CSV: every matching row unless `limit`/"
+        "`offset` ask for a page.",
+        responses=ctx.table_responses(path + ".csv", table_query, model, first, 404, what="summit"),
+        dependencies=[guard(table_query)],
+    )
+    async def get_summit_agreements_csv(
+        request: Request,
+        summit_id: SummitId,
+        q: Annotated[table_query, Query()],  # type: ignore[valid-type]
+    ) -> Response:
+        agreements_ = select(summit_id, q)
+        return table_response(request, agreements_, q, model, f"{summit_id}-agreements")

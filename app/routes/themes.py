@@ -1,46 +1,37 @@
 """Themes: the taxonomy, as a country x theme matrix."""
 
-from __future__ import annotations
-
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
-from starlette.responses import Response
+from fastapi import APIRouter
 
 from app import schemas
-from app.deps import CatalogDep, lookup
-from app.listing import FieldsQuery, ListQuery, collection_response, item_response
-from app.problems import openapi_responses
+from app.routes.context import Context
+from app.routes.resource import add_collection, add_item
 
-router = APIRouter(prefix="/themes", tags=["themes"])
-
-SORTABLE = ("id", "name", "priority_count", "agreement_count")
+SORTABLE = ("id", "name", "priority_count", "endorsement_count", "agreement_count")
 
 
-@router.get(
-    "",
-    response_model=schemas.Page[schemas.Theme],
-    summary="List themes",
-    description="The theme taxonomy. Each theme lists the countries that name it with their "
-    "priority and agreement counts, so one call draws a country x theme heatmap. A priority "
-    "counts for its leader's country, an agreement for each of its parties.",
-    responses=openapi_responses(400, 422),
-)
-async def list_themes(request: Request, catalog: CatalogDep, params: ListQuery) -> Response:
-    return collection_response(request, catalog.themes, params, SORTABLE, "themes")
-
-
-@router.get(
-    "/{theme_id}",
-    response_model=schemas.ThemeDetail,
-    summary="Get a theme",
-    description="One theme with its priorities and agreements, grouped by country.",
-    responses=openapi_responses(400, 404, 422),
-)
-async def get_theme(
-    catalog: CatalogDep,
-    theme_id: Annotated[str, Path(max_length=80, examples=["energy"])],
-    fields: FieldsQuery = None,
-) -> Response:
-    lookup(catalog, "themes", "theme", theme_id)
-    return item_response(catalog.theme_details[theme_id], fields)
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(prefix="/themes", tags=["themes"])
+    add_collection(
+        r,
+        ctx,
+        name="themes",
+        model=schemas.Theme,
+        sortable=SORTABLE,
+        select=lambda q: ctx.catalog.theme_rows,
+        summary="List themes",
+        description="The theme taxonomy. Each theme lists the countries that name it with "
+        "their counts, so one call draws a country x theme heatmap. A priority counts for its "
+        "leader's country: as `priority_count` when the country states it, as "
+        "`endorsement_count` when it endorses another's; an agreement counts for each party.",
+    )
+    add_item(
+        r,
+        ctx,
+        name="theme",
+        collection="themes",
+        model=schemas.ThemeDetail,
+        example="energy",
+        summary="Get a theme",
+        description="One theme with its priorities and agreements, grouped by country.",
+    )
+    return r

@@ -1,0 +1,165 @@
+"""The typed catalog: every representation of the dataset, built once at start-up.
+
+The database never changes under a running process, so each resource is a pure function
+of the file: it is read once, and requests are answered from these objects (and their JSON
+bytes, made once). Search is the exception: it queries the FTS5 index per request.
+"""
+
+import sqlite3
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app import schemas
+from app.dataset import represent
+from app.dataset.represent import Tables
+from app.vocabulary import RESOURCES
+
+Record = (
+    schemas.Country
+    | schemas.Leader
+    | schemas.Summit
+    | schemas.Priority
+    | schemas.Agreement
+    | schemas.Statement
+    | schemas.ThemeDetail
+    | schemas.Source
+)
+
+
+def fold(text: str) -> str:
+    """Case- and diacritic-insensitive form of a name, for look-ups."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The dataset's representations, in their documented orders, with look-ups."""
+
+    info: schemas.DatasetInfo
+    countries: list[schemas.Country]
+    leaders: list[schemas.Leader]
+    summits: list[schemas.Summit]
+    priorities: list[schemas.Priority]
+    agreements: list[schemas.Agreement]
+    statements: list[schemas.Statement]
+    themes: list[schemas.ThemeDetail]
+    sources: list[schemas.Source]
+    theme_rows: list[schemas.Theme] = field(init=False)
+    by_id: dict[str, dict[str, Record]] = field(init=False)
+    country_keys: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The list form of a theme is the detail without its grouping.
+        themes = [schemas.Theme(**t.model_dump(exclude={"by_country"})) for t in self.themes]
+        object.__setattr__(self, "theme_rows", themes)
+        by_id: dict[str, dict[str, Record]] = {
+            r.collection: {item.id: item for item in self.collection(r.collection)}
+            for r in RESOURCES
+        }
+        object.__setattr__(self, "by_id", by_id)
+        keys = {
+            fold(key): c.id for c in self.countries for key in (c.id, c.alpha3, c.numeric, c.name)
+        }
+        object.__setattr__(self, "country_keys", keys)
+
+    def collection(self, name: str) -> Sequence[Record]:
+        records: Sequence[Record] = getattr(self, name)
+        return records
+
+    def get(self, collection: str, id_: str) -> Record | None:
+        return self.by_id[collection].get(id_)
+
+    def country_id(self, key: str) -> str | None:
+        """Resolve alpha-2, alpha-3, numeric code or English name, case-insensitively."""
+        return self.country_keys.get(fold(key))
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(items) for name, items in self.by_id.items()}
+
+    def speaker_ids(self) -> list[str]:
+        return list(dict.fromkeys(s.speaker.id for s in self.statements))
+
+
+def build_catalog(conn: sqlite3.Connection) -> Catalog:
+    """Read every table once and build every representation (construction validates it)."""
+    meta = {r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM dataset_meta")}
+    revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    keys = ("version", "checksum", "title", "description", "licence", "licence_note")
+    info = schemas.DatasetInfo(**{k: meta[k] for k in keys}, schema_revision=revision)
+    tables = Tables(conn)
+    priorities = represent.priorities_of(tables)
+    agreements = represent.agreements_of(tables)
+    return Catalog(
+        info=info,
+        countries=represent.countries_of(tables, priorities),
+        leaders=represent.leaders_of(tables, priorities),
+        summits=represent.summits_of(tables, agreements),
+        priorities=priorities,
+        agreements=agreements,
+        statements=represent.statements_of(tables),
+        themes=represent.themes_of(tables, priorities, agreements),
+        sources=represent.sources_of(tables),
+    )
+
+
+def _has(summaries: list[schemas.Summary], id_: str | None) -> bool:
+    return id_ is None or any(s.id == id_ for s in summaries)
+
+
+def priorities_where(
+    catalog: Catalog,
+    country: str | None = None,
+    theme: str | None = None,
+    summit: str | None = None,
+    kind: str | None = None,
+    leader: str | None = None,
+) -> list[schemas.Priority]:
+    """Filters combine with AND; `country` in any of its key forms."""
+    cid = catalog.country_id(country) if country is not None else None
+    return [
+        p
+        for p in catalog.priorities
+        if (cid is None or p.country.id == cid)
+        and (leader is None or p.leader.id == leader)
+        and (kind is None or p.kind == kind)
+        and (summit is None or p.summit.id == summit)
+        and _has(p.themes, theme)
+    ]
+
+
+def agreements_where(
+    catalog: Catalog,
+    summit: str | None = None,
+    kind: str | None = None,
+    party: str | None = None,
+    theme: str | None = None,
+) -> list[schemas.Agreement]:
+    cid = catalog.country_id(party) if party is not None else None
+    return [
+        a
+        for a in catalog.agreements
+        if (summit is None or a.summit.id == summit)
+        and (kind is None or a.kind == kind)
+        and _has(a.parties, cid)
+        and _has(a.themes, theme)
+    ]
+
+
+def statements_where(
+    catalog: Catalog,
+    speaker: str | None = None,
+    country: str | None = None,
+    summit: str | None = None,
+    kind: str | None = None,
+) -> list[schemas.Statement]:
+    cid = catalog.country_id(country) if country is not None else None
+    return [
+        s
+        for s in catalog.statements
+        if (speaker is None or s.speaker.id == speaker)
+        and (cid is None or (s.country is not None and s.country.id == cid))
+        and (summit is None or s.summit.id == summit)
+        and (kind is None or s.kind == kind)
+    ]

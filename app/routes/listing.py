@@ -1,0 +1,197 @@
+"""The one way a list or an object leaves the API: fields, sort, paging, Link, JSON or CSV.
+
+Every collection goes through `page_response` (JSON) or `table_response` (CSV), every
+single object through `item_response`, so `fields`, `sort`, `limit`/`offset`, the `Link`
+header and CSV behave the same on every endpoint.
+"""
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import orjson
+from fastapi import Request
+from starlette.responses import RedirectResponse, Response
+
+from app import schemas
+from app.edge.negotiation import prefers_csv
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+# Every collection of the dataset is small and known at start-up: a complete CSV is bounded.
+Items = Sequence[schemas.Out]
+
+
+def sort_value(item: schemas.Out, field: str) -> Any:
+    """What `field` sorts by: an embedded object by its name, text case-insensitively."""
+    value = getattr(item, field)
+    if isinstance(value, schemas.Summary):
+        value = value.name
+    if isinstance(value, str):
+        value = value.casefold()
+    return value
+
+
+def sort_items(items: Items, keys: list[str] | None) -> list[schemas.Out]:
+    """Stable multi-key sort; `-` for descending; nulls last in either direction."""
+    result = list(items)
+    for key in reversed(keys or []):  # stable sorts, last key first
+        name, descending = (key[1:], True) if key.startswith("-") else (key, False)
+        valued = [(sort_value(i, name), i) for i in result]
+        present = [pair for pair in valued if pair[0] is not None]
+        present.sort(key=lambda pair: pair[0], reverse=descending)
+        result = [i for _, i in present] + [i for value, i in valued if value is None]
+    return result
+
+
+def sparse(item: schemas.Out, fields: list[str]) -> dict[str, Any]:
+    """The item with only the named fields, in the model's order."""
+    wanted = set(fields)
+    return item.model_dump(mode="json", include=wanted)
+
+
+def pagination_links(request: Request, total: int, limit: int, offset: int) -> str | None:
+    if total <= limit and offset == 0:
+        return None
+    last = max(0, (total - 1) // limit * limit)
+    links = [(0, "first")]
+    if offset > 0:
+        links.append((max(0, offset - limit), "prev"))
+    if offset + limit < total:
+        links.append((offset + limit, "next"))
+    links.append((last, "last"))
+    # The client's other parameters, in its order, then limit and offset. The path is the
+    # request's, decoded, then percent-encoded again, so the header stays one line of ASCII.
+    kept = _other_params(request, ("offset", "limit"))
+    base = f"{quote(request.scope['path'])}?{kept}{'&' if kept else ''}limit={limit}&offset="
+    return ", ".join(f'<{base}{o}>; rel="{rel}"' for o, rel in links)
+
+
+def _other_params(request: Request, dropped: tuple[str, ...]) -> str:
+    return urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in dropped])
+
+
+def _links(*links: str | None) -> dict[str, str]:
+    present = [link for link in links if link]
+    return {"Link": ", ".join(present)} if present else {}
+
+
+def canonical_link(url: str | None) -> str | None:
+    return f'<{url}>; rel="canonical"' if url else None
+
+
+def as_table(request: Request, q: Any) -> Response | None:
+    """`format=csv` or a preference for CSV in `Accept`: 303 to the collection's `.csv`."""
+    wanted = q.format == "csv" if q.format is not None else prefers_csv(request.headers.get("accept"))
+    if not wanted:
+        return None
+    kept = _other_params(request, ("format", "limit", "offset"))
+    location = f"{quote(request.scope['path'])}.csv{'?' if kept else ''}{kept}"
+    return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
+
+
+def page_response(
+    request: Request, items: Items, q: Any, canonical: str | None = None
+) -> Response:
+    """A page of `items` as `{items, total, limit, offset}`, made from each item's bytes."""
+    redirect = as_table(request, q)
+    if redirect is not None:
+        return redirect
+    ordered = sort_items(items, q.sort)
+    page = ordered[q.offset : q.offset + q.limit]
+    if q.fields is None:
+        encoded = b"[" + b",".join(item.json_bytes for item in page) + b"]"
+    else:
+        encoded = orjson.dumps([sparse(item, q.fields) for item in page])
+    body = b'{"items":%s,"total":%d,"limit":%d,"offset":%d}' % (
+        encoded,
+        len(ordered),
+        q.limit,
+        q.offset,
+    )
+    links = _links(canonical_link(canonical), pagination_links(request, len(ordered), q.limit, q.offset))
+    headers = {"X-Total-Count": str(len(ordered)), **links}
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def item_response(
+    item: schemas.Out, fields: list[str] | None, canonical: str | None = None
+) -> Response:
+    body = item.json_bytes if fields is None else orjson.dumps(sparse(item, fields))
+    return Response(body, media_type="application/json", headers=_links(canonical_link(canonical)))
+
+
+def json_response(body: schemas.Out) -> Response:
+    return Response(body.json_bytes, media_type="application/json")
+
+
+def table_response(
+    request: Request, items: Items, q: Any, model: type[schemas.Out], name: str
+) -> Response:
+    """The collection as CSV: every matching row, or one page when `limit`/`offset` is given
+    (then `Link` and `X-Rows` say which rows these are)."""
+    ordered = sort_items(items, q.sort)
+    headers = {
+        "X-Total-Count": str(len(ordered)),
+        "Content-Disposition": f'attachment; filename="{name}.csv"',
+    }
+    if q.limit is not None or q.offset is not None:
+        limit, offset = q.limit or 50, q.offset or 0
+        rows = ordered[offset : offset + limit]
+        headers["X-Rows"] = f"{offset + 1}-{offset + len(rows)}/{len(ordered)}"
+        headers |= _links(pagination_links(request, len(ordered), limit, offset))
+    else:
+        rows = ordered
+    columns = csv_columns(model)
+    if q.fields is not None:
+        columns = [c for c in columns if c.split(".", 1)[0] in set(q.fields)]
+    return Response(to_csv(rows, columns), media_type=CSV_MEDIA_TYPE, headers=headers)
+
+
+def csv_columns(model: type[schemas.Out], prefix: str = "") -> list[str]:
+    """The CSV header a model documents: embedded objects as dotted columns, in model order."""
+    columns: list[str] = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        nested = _embedded_model(info.annotation)
+        columns += csv_columns(nested, path) if nested else [path]
+    return columns
+
+
+def _embedded_model(annotation: Any) -> type[schemas.Out] | None:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, schemas.Out):
+            return candidate
+    return None
+
+
+def _cell(value: Any) -> str:
+    """Lists of objects with ids become `; `-joined ids, other lists `; `-joined values."""
+    if isinstance(value, list):
+        return "; ".join(str(v["id"]) if isinstance(v, dict) and "id" in v else _cell(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={_cell(v)}" for k, v in value.items() if v is not None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_csv(items: Items, columns: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for item in items:
+        data = item.model_dump(mode="json")
+        writer.writerow([_cell(_dotted(data, column)) for column in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def _dotted(data: Any, column: str) -> Any:
+    for part in column.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
