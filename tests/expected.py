@@ -290,34 +290,45 @@ def _title_summary(item: Item) -> Item:
     return {"id": item["id"], "name": item["title"], "url": item["url"]}
 
 
+def _endorsements(priorities: list[Item]) -> int:
+    return sum(1 for p in priorities if p["kind"] == "endorsement")
+
+
 def theme_detail(t: Item) -> Item:
-    """A theme with the country x theme row: a priority counts for its leader's country,
-    an agreement for each of its parties; countries that name it none are left out."""
+    """A theme with the country x theme row: a priority counts for its leader's country (as
+    `priority_count` when the country states it, as `endorsement_count` when it endorses
+    another's), an agreement for each of its parties; countries that name it none are left
+    out. `by_country` lists both kinds of priority."""
     tid = t["id"]
     with_theme = [p for p in PRIORITIES if any(x["id"] == tid for x in p["themes"])]
     agreements = [a for a in AGREEMENTS if any(x["id"] == tid for x in a["themes"])]
     groups: list[Item] = []
+    counts: list[tuple[int, int]] = []  # (own priorities, endorsements) per group
     for c in COUNTRY_SEEDS:
-        ps = [_title_summary(p) for p in with_theme if p["country"]["id"] == c["id"]]
+        own = [p for p in with_theme if p["country"]["id"] == c["id"]]
+        ps = [_title_summary(p) for p in own]
         as_ = [_title_summary(a) for a in agreements if c["id"] in {x["id"] for x in a["parties"]}]
         if ps or as_:
             groups.append(
                 {"country": country_summary(c["id"]), "priorities": ps, "agreements": as_}
             )
+            counts.append((len(own) - _endorsements(own), _endorsements(own)))
     return {
         "id": tid,
         "url": f"/themes/{tid}",
         "name": t["name"],
         "description": t["description"],
-        "priority_count": len(with_theme),
+        "priority_count": len(with_theme) - _endorsements(with_theme),
+        "endorsement_count": _endorsements(with_theme),
         "agreement_count": len(agreements),
         "countries": [
             {
                 **g["country"],
-                "priority_count": len(g["priorities"]),
+                "priority_count": own,
+                "endorsement_count": endorsed,
                 "agreement_count": len(g["agreements"]),
             }
-            for g in groups
+            for g, (own, endorsed) in zip(groups, counts, strict=True)
         ],
         "by_country": groups,
     }

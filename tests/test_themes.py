@@ -24,11 +24,14 @@ def test_get_every_theme(client: TestClient, theme_id: str) -> None:
 
 def test_every_theme_is_used(client: TestClient) -> None:
     for theme in client.get("/themes").json()["items"]:
-        assert theme["priority_count"] + theme["agreement_count"] > 0, theme["id"]
+        used = theme["priority_count"] + theme["endorsement_count"] + theme["agreement_count"]
+        assert used > 0, theme["id"]
 
 
 def test_rare_earths_literal(client: TestClient) -> None:
-    """Japarov names rare-earth processing; Rahmon endorses the Kyrgyz priorities."""
+    """Japarov names rare-earth processing; Rahmon endorses the Kyrgyz priorities: one
+    priority of Kyrgyzstan's own, one endorsement by Tajikistan (listed among its
+    priorities in `by_country`)."""
     kg_priority = "astana-2025-kg-rare-earth-processing"
     tj_priority = "astana-2025-tj-agreement-with-kyrgyz-priorities"
     assert client.get("/themes/rare-earths").json() == {
@@ -36,7 +39,8 @@ def test_rare_earths_literal(client: TestClient) -> None:
         "url": "/themes/rare-earths",
         "name": "Rare earths",
         "description": "Mining and processing of rare earth elements.",
-        "priority_count": 2,
+        "priority_count": 1,
+        "endorsement_count": 1,
         "agreement_count": 0,
         "countries": [
             {
@@ -44,13 +48,15 @@ def test_rare_earths_literal(client: TestClient) -> None:
                 "name": "Kyrgyzstan",
                 "url": "/countries/kg",
                 "priority_count": 1,
+                "endorsement_count": 0,
                 "agreement_count": 0,
             },
             {
                 "id": "tj",
                 "name": "Tajikistan",
                 "url": "/countries/tj",
-                "priority_count": 1,
+                "priority_count": 0,
+                "endorsement_count": 1,
                 "agreement_count": 0,
             },
         ],
@@ -82,19 +88,35 @@ def test_rare_earths_literal(client: TestClient) -> None:
 
 
 def test_energy_matrix_row(client: TestClient) -> None:
-    """One call gives the whole row: who names energy, and how often."""
+    """One call gives the whole row: who names energy, and how often (own priorities,
+    endorsements, agreements)."""
     energy = next(t for t in client.get("/themes").json()["items"] if t["id"] == "energy")
-    cells = {c["id"]: (c["priority_count"], c["agreement_count"]) for c in energy["countries"]}
-    # the 24 intergovernmental documents cover energy and bind all six
+    counts = ("priority_count", "endorsement_count", "agreement_count")
+    cells = {c["id"]: tuple(c[k] for k in counts) for c in energy["countries"]}
+    # the 24 intergovernmental documents cover energy and bind all six; Rahmon states one
+    # energy priority and endorses the Kyrgyz priorities, energy among them
     assert cells == {
-        "kz": (0, 1),
-        "uz": (0, 1),
-        "kg": (1, 1),
-        "tj": (2, 1),
-        "tm": (2, 1),
-        "cn": (0, 1),
+        "kz": (0, 0, 1),
+        "uz": (0, 0, 1),
+        "kg": (1, 0, 1),
+        "tj": (1, 1, 1),
+        "tm": (2, 0, 1),
+        "cn": (0, 0, 1),
     }
-    assert (energy["priority_count"], energy["agreement_count"]) == (5, 1)
+    assert tuple(energy[k] for k in counts) == (4, 1, 1)
+
+
+def test_themes_sort_by_endorsements(client: TestClient) -> None:
+    """`endorsement_count` is a sort key of themes; ties keep the taxonomy's order."""
+    response = client.get("/themes", params={"sort": "-endorsement_count", "limit": 200})
+    assert response.status_code == 200, response.text
+    got = [t["id"] for t in response.json()["items"]]
+    order = sorted(THEMES, key=lambda t: -t["endorsement_count"])
+    assert got == [t["id"] for t in order]
+    assert got[:5] == sorted(
+        ["transport", "energy", "rare-earths", "industry", "agriculture"],
+        key=[t["id"] for t in THEMES].index,
+    )
 
 
 def test_unknown_theme_is_404_naming_it(client: TestClient) -> None:
