@@ -343,7 +343,7 @@ def test_hits_can_be_sorted_and_shaped(client: TestClient) -> None:
     shaped = search(client, "japarov", fields="type,id")
     assert shaped == [{"type": h["type"], "id": h["id"]} for h in search(client, "japarov")]
     bad = client.get("/search", params={"q": "japarov", "sort": "popularity"})
-    assert_problem(bad, 400, "sort")
+    assert_problem(bad, 422, "sort")
 
 
 # --- type= ---------------------------------------------------------------------------------
