@@ -3,18 +3,23 @@
 Every expectation is computed here, independently of the app: sorting by a comparator
 written for the documented rules, CSV by flattening the JSON by the documented rules, the
 theme matrix by counting in the seed files.
+
+`fields` and `sort` are lists of enum values (repeated, or comma-separated): an unknown
+value or an empty list is a 422 whose `accepted` says "one of: ..." the allowed values.
+CSV lives at each collection's path + `.csv`; `format=csv` or `Accept: text/csv` on the
+JSON path answers 303 See Other to it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import tomllib
 from collections import defaultdict
 from functools import cmp_to_key
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -61,6 +66,7 @@ FILTERED: list[tuple[str, Params]] = [
     ("/countries", {"region": "Central Asia", "sort": "-name"}),
     ("/sources", {"kind": "related", "sort": "-published"}),
     ("/themes", {"sort": "-priority_count,name"}),
+    ("/themes", {"sort": "-endorsement_count,id"}),
     ("/search", {"q": "japarov", "type": "priority,leader"}),
     ("/search", {"q": "energy", "sort": "title"}),
     ("/priorities", {"limit": 5, "offset": 3, "sort": "title"}),
@@ -88,6 +94,14 @@ def assert_problem(response: Any, status: int, parameter: str) -> dict[str, Any]
     assert body["status"] == status
     assert parameter in [e["name"] for e in body["errors"]]
     return body
+
+
+def accepted_values(error: dict[str, Any]) -> list[str]:
+    """The values an error's `accepted` lists: "one of: a, b, c (repeated, or ...)"."""
+    accepted: str = error["accepted"]
+    assert accepted.startswith("one of: "), accepted
+    listed = accepted.removeprefix("one of: ").split(" (", 1)[0]
+    return re.split(r",\s*", listed.strip())
 
 
 def single_resources(client: TestClient) -> list[str]:
@@ -119,6 +133,9 @@ def test_fields_keeps_only_those_keys_in_collections(
         assert body["items"] == [{k: item[k] for k in chosen} for item in full]
     spaced = get_json(client, path, {**params, "limit": 200, "fields": f" {keys[0]} , {keys[1]} "})
     assert spaced["items"] == [{keys[0]: i[keys[0]], keys[1]: i[keys[1]]} for i in full]
+    # Repeated (`fields=a&fields=b`) is the same list as comma-separated, in model order.
+    repeated = get_json(client, path, {**params, "limit": 200, "fields": [keys[1], keys[0]]})
+    assert repeated["items"] == spaced["items"]
 
 
 def test_fields_keeps_only_those_keys_in_single_resources(client: TestClient) -> None:
@@ -132,32 +149,33 @@ def test_fields_keeps_only_those_keys_in_single_resources(client: TestClient) ->
 
 
 @pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
-def test_unknown_fields_in_collections_are_a_400_naming_them(
+def test_unknown_fields_in_collections_are_a_422_listing_the_fields(
     client: TestClient, path: str, params: Params
 ) -> None:
     keys = list(all_items(client, path, params)[0])
-    response = client.get(path, params={**params, "fields": "id,nope,Name,also_nope"})
-    body = assert_problem(response, 400, "fields")
-    error = body["errors"][0]
-    for unknown in ("nope", "Name", "also_nope"):
-        assert unknown in error["message"]
-        assert unknown in body["detail"]
-    allowed = re.split(r",\s*", error["accepted"].split(":", 1)[1].strip())
-    assert allowed == keys
+    for fields in ("id,nope,Name,also_nope", ["id", "nope"]):
+        response = client.get(path, params={**params, "fields": fields})
+        body = assert_problem(response, 422, "fields")
+        assert "fields" in body["detail"]
+        [error] = body["errors"]
+        assert error["location"] == "query"
+        assert accepted_values(error) == keys, "every field, in the model's order"
 
 
-def test_unknown_fields_in_single_resources_are_a_400_naming_them(client: TestClient) -> None:
+def test_unknown_fields_in_single_resources_are_a_422_listing_the_fields(
+    client: TestClient,
+) -> None:
     for url in single_resources(client):
         keys = list(get_json(client, url))
-        body = assert_problem(client.get(url, params={"fields": "zz_top,id"}), 400, "fields")
-        assert "zz_top" in body["errors"][0]["message"]
-        assert all(k in body["errors"][0]["accepted"] for k in keys)
+        body = assert_problem(client.get(url, params={"fields": "zz_top,id"}), 422, "fields")
+        assert accepted_values(body["errors"][0]) == keys
 
 
 @pytest.mark.parametrize("fields", ["", ",", " , ,"])
-def test_fields_naming_nothing_is_a_400(client: TestClient, fields: str) -> None:
-    assert_problem(client.get("/countries", params={"fields": fields}), 400, "fields")
-    assert_problem(client.get("/countries/kg", params={"fields": fields}), 400, "fields")
+def test_fields_naming_nothing_is_a_422(client: TestClient, fields: str) -> None:
+    for url in ("/countries", "/countries/kg", "/countries.csv"):
+        body = assert_problem(client.get(url, params={"fields": fields}), 422, "fields")
+        assert "id" in accepted_values(body["errors"][0])
 
 
 def test_fields_are_checked_the_same_on_an_empty_page(client: TestClient) -> None:
@@ -167,19 +185,21 @@ def test_fields_are_checked_the_same_on_an_empty_page(client: TestClient) -> Non
     beyond = get_json(client, "/priorities", {"offset": 10_000, "fields": "description"})
     assert beyond["items"] == []
     response = client.get("/priorities", params={"country": "kz", "fields": "nope"})
-    assert_problem(response, 400, "fields")
+    assert_problem(response, 422, "fields")
 
 
 # --- ?sort= --------------------------------------------------------------------------------
 
 
 def sortable_fields(client: TestClient, path: str, params: Params) -> list[str]:
-    """The sort keys an endpoint accepts, as its 400 lists them."""
+    """The fields an endpoint sorts by, as its 422 lists them (each also as `-field`)."""
     response = client.get(path, params={**params, "sort": "no_such_field"})
-    body = assert_problem(response, 400, "sort")
-    assert "no_such_field" in body["detail"]
-    accepted: str = body["errors"][0]["accepted"]
-    return re.split(r",\s*", accepted.rsplit(":", 1)[1].strip())
+    body = assert_problem(response, 422, "sort")
+    assert "sort" in body["detail"]
+    keys = accepted_values(body["errors"][0])
+    fields = [k for k in keys if not k.startswith("-")]
+    assert sorted(keys) == sorted(fields + [f"-{f}" for f in fields]), keys
+    return fields
 
 
 def sort_value(item: Item, field: str) -> Any:
@@ -250,37 +270,43 @@ def test_nulls_sort_last_in_either_direction(client: TestClient) -> None:
 
 @pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
 @pytest.mark.parametrize("sort", ["popularity", "id,popularity", "--id", "-", "ID", ",", ""])
-def test_unknown_sort_is_a_400_naming_the_allowed(
+def test_unknown_sort_is_a_422_listing_the_allowed(
     client: TestClient, path: str, params: Params, sort: str
 ) -> None:
     allowed = sortable_fields(client, path, params)
-    body = assert_problem(client.get(path, params={**params, "sort": sort}), 400, "sort")
-    assert all(f in body["errors"][0]["accepted"] for f in allowed)
+    body = assert_problem(client.get(path, params={**params, "sort": sort}), 422, "sort")
+    listed = accepted_values(body["errors"][0])
+    assert all(f in listed and f"-{f}" in listed for f in allowed)
 
 
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """The documented CSV rules: objects -> dotted columns; lists of objects with ids ->
-    `; `-joined ids; lists of strings -> `; `-joined; other lists -> compact JSON (kept
-    here as the list, compared after parsing); null -> empty; numbers as written."""
+def cell(value: Any) -> str:
+    """One value in one cell: objects with ids by their id, other objects as `k=v; ...`
+    (nulls left out), lists `; `-joined, null empty, booleans `true`/`false`."""
     if isinstance(value, dict):
-        row: dict[str, Any] = {}
+        if "id" in value:
+            return str(value["id"])
+        return "; ".join(f"{k}={cell(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return "; ".join(cell(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """The documented CSV rules: embedded objects -> dotted columns; a list (of objects,
+    of strings) -> one column, its cells `; `-joined (`cell`)."""
+    if isinstance(value, dict):
+        row: dict[str, str] = {}
         for key, inner in value.items():
             row.update(flatten(inner, f"{prefix}.{key}" if prefix else key))
         return row
-    if isinstance(value, list):
-        if value and all(isinstance(v, dict) and "id" in v for v in value):
-            return {prefix: "; ".join(v["id"] for v in value)}
-        if all(isinstance(v, str) for v in value):
-            return {prefix: "; ".join(value)}
-        return {prefix: value}
-    if value is None:
-        return {prefix: ""}
-    if isinstance(value, bool):
-        return {prefix: "true" if value else "false"}
-    return {prefix: str(value)}
+    return {prefix: cell(value)}
 
 
 def parse_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -297,11 +323,9 @@ def assert_round_trip(header: list[str], rows: list[dict[str, str]], items: list
         expected = flatten(item)
         for column, value in expected.items():
             if column not in header:  # a null object: its dotted columns are empty
-                assert value == ""
+                assert value == "", f"no column {column!r} for {value!r}"
                 assert any(c.startswith(f"{column}.") for c in header), column
                 assert all(row[c] == "" for c in header if c.startswith(f"{column}."))
-            elif isinstance(value, list):
-                assert json.loads(row[column]) == value, column
             else:
                 assert row[column] == value, column
         for column in set(header) - set(expected):
@@ -311,22 +335,51 @@ def assert_round_trip(header: list[str], rows: list[dict[str, str]], items: list
         assert top == list(items[0]), "columns in the order of the JSON keys"
 
 
+def table_location(path: str, params: Params) -> str:
+    """Where `format=csv` or `Accept: text/csv` sends a client: the collection's `.csv`,
+    with its other parameters (not `format`, `limit` or `offset`) in the client's order."""
+    kept = urlencode([(k, v) for k, v in params.items() if k not in ("format", "limit", "offset")])
+    return f"{quote(path)}.csv{'?' if kept else ''}{kept}"
+
+
 def get_csv(client: TestClient, path: str, params: Params, via: str) -> Any:
-    if via == "accept":
-        response = client.get(path, params=params, headers={"Accept": "text/csv"})
+    """The CSV of `path`: at its own `.csv` path (`via="path"`), or through the 303 that
+    `Accept: text/csv` or `format=csv` answers on the JSON path."""
+    if via == "path":
+        response = client.get(f"{path}.csv", params=params)
     else:
-        response = client.get(path, params={**params, "format": "csv"})
+        if via == "accept":
+            redirect = client.get(
+                path, params=params, headers={"Accept": "text/csv"}, follow_redirects=False
+            )
+        else:
+            redirect = client.get(path, params={**params, "format": "csv"}, follow_redirects=False)
+        assert redirect.status_code == 303, redirect.text
+        assert redirect.headers["location"] == table_location(path, params)
+        assert "accept" in redirect.headers["vary"].lower()
+        response = client.get(redirect.headers["location"])
     assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     return response
 
 
-@pytest.mark.parametrize("via", ["accept", "format"])
+def assert_every_row(response: Any, total: int) -> None:
+    """A CSV without `limit`/`offset`: every matching row, no paging headers."""
+    _, rows = parse_csv(response.text)
+    assert len(rows) == total
+    assert response.headers["x-total-count"] == str(total)
+    assert "x-rows" not in response.headers
+    assert "link" not in response.headers
+
+
+@pytest.mark.parametrize("via", ["path", "accept", "format"])
 @pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
 def test_csv_round_trips_to_the_json_items(
     client: TestClient, path: str, params: Params, via: str
 ) -> None:
-    response = get_csv(client, path, {**params, "limit": 200}, via)
-    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    """`limit` is dropped by the redirect, so every way gives every row."""
+    asked = params if via == "path" else {**params, "limit": 200}
+    response = get_csv(client, path, asked, via)
     disposition = response.headers["content-disposition"]
     match = re.fullmatch(r'attachment; filename="([A-Za-z0-9._-]+\.csv)"', disposition)
     assert match, disposition
@@ -335,7 +388,31 @@ def test_csv_round_trips_to_the_json_items(
     assert first_line
     assert crlf, "rows end in CRLF (RFC 4180)"
     header, rows = parse_csv(response.text)
-    assert_round_trip(header, rows, all_items(client, path, params))
+    items = all_items(client, path, params)
+    assert_round_trip(header, rows, items)
+    assert_every_row(response, len(items))
+
+
+@pytest.mark.parametrize(("path", "params"), COLLECTIONS, ids=COLLECTION_IDS)
+def test_a_csv_pages_only_when_asked(client: TestClient, path: str, params: Params) -> None:
+    """Explicit `limit`/`offset` on a `.csv` page it, and `X-Rows` and `Link` say so."""
+    items = all_items(client, path, params)
+    for limit, offset in ((2, 1), (3, 0), (200, 0)):
+        response = get_csv(client, path, {**params, "limit": limit, "offset": offset}, "path")
+        header, rows = parse_csv(response.text)
+        page = items[offset : offset + limit]
+        assert_round_trip(header, rows, page)
+        assert response.headers["x-total-count"] == str(len(items))
+        first, last = offset + 1, offset + len(page)
+        assert response.headers["x-rows"] == f"{first}-{last}/{len(items)}"
+        base = f"{quote(path)}.csv?{urlencode(params)}{'&' if params else ''}limit={limit}"
+        if len(items) > limit or offset:
+            assert f'<{base}&offset=0>; rel="first"' in response.headers["link"]
+        else:
+            assert "link" not in response.headers
+    only_offset = get_csv(client, path, {**params, "offset": 1}, "path")
+    assert only_offset.headers["x-rows"].endswith(f"/{len(items)}")
+    assert len(parse_csv(only_offset.text)[1]) == min(len(items) - 1, 50), "the default limit"
 
 
 @pytest.mark.parametrize(("path", "params"), FILTERED, ids=[f"{p}-{q}" for p, q in FILTERED])
@@ -344,11 +421,18 @@ def test_csv_has_the_same_filters_sort_and_page_as_json(
 ) -> None:
     body = get_json(client, path, params)
     assert body["items"], "the filter keeps something"
-    for via in ("accept", "format"):
+    unpaged = {k: v for k, v in params.items() if k not in ("limit", "offset")}
+    every = get_json(client, path, {**unpaged, "limit": 200})
+    for via in ("accept", "format"):  # the redirect drops limit and offset: every row
         response = get_csv(client, path, params, via)
         header, rows = parse_csv(response.text)
-        assert_round_trip(header, rows, body["items"])
-        assert response.headers["x-total-count"] == str(body["total"])
+        assert_round_trip(header, rows, every["items"])
+        assert_every_row(response, every["total"])
+    response = get_csv(client, path, params, "path")  # the .csv pages only when asked
+    header, rows = parse_csv(response.text)
+    paged = "limit" in params or "offset" in params
+    assert_round_trip(header, rows, body["items"] if paged else every["items"])
+    assert response.headers["x-total-count"] == str(body["total"])
 
 
 def test_the_csv_header_does_not_depend_on_the_data(client: TestClient) -> None:
@@ -398,7 +482,14 @@ def test_an_unknown_format_is_a_422_naming_it(client: TestClient) -> None:
 
 def test_csv_errors_are_still_problems(client: TestClient) -> None:
     response = client.get("/countries", params={"sort": "nope"}, headers={"Accept": "text/csv"})
-    assert_problem(response, 400, "sort")
+    assert_problem(response, 422, "sort")
+    assert_problem(client.get("/countries.csv", params={"sort": "nope"}), 422, "sort")
+    assert_problem(client.get("/countries.csv", params={"limit": "0"}), 422, "limit")
+    unknown = assert_problem(client.get("/countries.csv", params={"colour": "red"}), 400, "colour")
+    assert "format" not in unknown["errors"][0]["accepted"], "a .csv takes no format"
+    missing = client.get("/countries/atlantis/priorities.csv")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith(PROBLEM)
 
 
 # --- the themes matrix ---------------------------------------------------------------------
@@ -411,19 +502,38 @@ def seeds(name: str) -> list[dict[str, Any]]:
 
 
 def seed_matrix() -> dict[str, dict[str, dict[str, list[str]]]]:
-    """theme -> country -> {"priorities": [ids], "agreements": [ids]}, from the seed files."""
+    """theme -> country -> {"priorities": [ids], "endorsements": [ids], "agreements": [ids]}
+    from the seed files: "priorities" lists every priority of the country's leader under
+    the theme (endorsements too, as the theme's `by_country` does), "endorsements" the
+    endorsements among them."""
     country_of_leader = {x["id"]: x["country"] for x in seeds("leaders")}
     matrix: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(
-        lambda: defaultdict(lambda: {"priorities": [], "agreements": []})
+        lambda: defaultdict(lambda: {"priorities": [], "endorsements": [], "agreements": []})
     )
     for p in seeds("priorities"):
         for theme in p["themes"]:
-            matrix[theme][country_of_leader[p["leader"]]]["priorities"].append(p["id"])
+            cell = matrix[theme][country_of_leader[p["leader"]]]
+            cell["priorities"].append(p["id"])
+            if p["kind"] == "endorsement":
+                cell["endorsements"].append(p["id"])
     for a in seeds("agreements"):
         for theme in a["themes"]:
             for party in a["parties"]:
                 matrix[theme][party]["agreements"].append(a["id"])
     return matrix
+
+
+def counts_of(cell: dict[str, list[str]]) -> dict[str, int]:
+    """A matrix cell's counts: `priority_count` the country's own, `endorsement_count`
+    its endorsements of others'."""
+    return {
+        "priority_count": len(cell["priorities"]) - len(cell["endorsements"]),
+        "endorsement_count": len(cell["endorsements"]),
+        "agreement_count": len(cell["agreements"]),
+    }
+
+
+COUNTS = ("priority_count", "endorsement_count", "agreement_count")
 
 
 def test_themes_give_each_countrys_counts_as_the_seeds_do(client: TestClient) -> None:
@@ -432,27 +542,25 @@ def test_themes_give_each_countrys_counts_as_the_seeds_do(client: TestClient) ->
     themes = get_json(client, "/themes", {"limit": 200})["items"]
     assert [t["id"] for t in themes] == [t["id"] for t in seeds("themes")]
     priorities, agreements = seeds("priorities"), seeds("agreements")
+    endorsements = [p for p in priorities if p["kind"] == "endorsement"]
+    assert endorsements, "the seeds have endorsements to count apart"
+    own = [p for p in priorities if p["kind"] != "endorsement"]
     for theme in themes:
         cells = matrix[theme["id"]]
         expected = [
-            {
-                "id": country,
-                "priority_count": len(cells[country]["priorities"]),
-                "agreement_count": len(cells[country]["agreements"]),
-            }
+            {"id": country, **counts_of(cells[country])}
             for country in country_order
             if country in cells
         ]
-        got = [
-            {k: c[k] for k in ("id", "priority_count", "agreement_count")}
-            for c in theme["countries"]
-        ]
+        got = [{k: c[k] for k in ("id", *COUNTS)} for c in theme["countries"]]
         assert got == expected, theme["id"]
         for cell in theme["countries"]:
             assert cell["url"] == f"/countries/{cell['id']}"
-        assert theme["priority_count"] == sum(theme["id"] in p["themes"] for p in priorities)
+        assert theme["priority_count"] == sum(theme["id"] in p["themes"] for p in own)
+        assert theme["endorsement_count"] == sum(theme["id"] in p["themes"] for p in endorsements)
         assert theme["agreement_count"] == sum(theme["id"] in a["themes"] for a in agreements)
         assert theme["priority_count"] == sum(c["priority_count"] for c in expected)
+        assert theme["endorsement_count"] == sum(c["endorsement_count"] for c in expected)
 
 
 def test_every_theme_is_named_by_some_country(client: TestClient) -> None:
@@ -474,13 +582,16 @@ def test_a_theme_groups_its_priorities_and_agreements_by_country(
         country = group["country"]["id"]
         assert [p["id"] for p in group["priorities"]] == cells[country]["priorities"]
         assert [a["id"] for a in group["agreements"]] == cells[country]["agreements"]
-        assert len(group["priorities"]) == cell["priority_count"]
+        assert len(group["priorities"]) == cell["priority_count"] + cell["endorsement_count"]
         assert len(group["agreements"]) == cell["agreement_count"]
+        kinds = []
         for summary in group["priorities"]:
             priority = get_json(client, summary["url"])
             assert priority["country"]["id"] == country
             assert theme_id in [t["id"] for t in priority["themes"]]
             assert summary["name"] == priority["title"]
+            kinds.append(priority["kind"])
+        assert kinds.count("endorsement") == cell["endorsement_count"]
         for summary in group["agreements"]:
             agreement = get_json(client, summary["url"])
             assert country in [p["id"] for p in agreement["parties"]]
@@ -495,22 +606,24 @@ def test_every_theme_detail_agrees_with_the_matrix(client: TestClient) -> None:
             for g in detail["by_country"]
         ]
         assert counts == [
-            (c["id"], c["priority_count"], c["agreement_count"]) for c in row["countries"]
+            (c["id"], c["priority_count"] + c["endorsement_count"], c["agreement_count"])
+            for c in row["countries"]
         ]
 
 
 def test_the_energy_matrix_in_numbers(client: TestClient) -> None:
-    """Spelled out from the seeds, for the reader: Japarov's energy priority, Rahmon's two,
-    Berdimuhamedow's two; the 24 intergovernmental documents (energy among their fields)
-    bind all six countries."""
+    """Spelled out from the seeds, for the reader: Japarov's energy priority, Rahmon's one
+    and his endorsement of the Kyrgyz priorities, Berdimuhamedow's two; the 24
+    intergovernmental documents (energy among their fields) bind all six countries."""
     cells = seed_matrix()["energy"]
     energy = get_json(client, "/themes/energy")
-    counts = {c["id"]: (c["priority_count"], c["agreement_count"]) for c in energy["countries"]}
+    counts = {c["id"]: tuple(c[k] for k in COUNTS) for c in energy["countries"]}
     assert counts == {
-        country: (len(cell["priorities"]), len(cell["agreements"]))
-        for country, cell in cells.items()
+        country: tuple(counts_of(cell)[k] for k in COUNTS) for country, cell in cells.items()
     }
-    assert {c for c, (p, _) in counts.items() if p} == {"kg", "tj", "tm"}
+    assert {c for c, (p, _, _) in counts.items() if p} == {"kg", "tj", "tm"}
+    assert {c for c, (_, e, _) in counts.items() if e} == {"tj"}
+    assert (energy["priority_count"], energy["endorsement_count"]) == (4, 1)
 
 
 @pytest.mark.parametrize(
