@@ -107,6 +107,7 @@ def test_unknown_filter_values_are_422(
     assert response.headers["content-type"] == "application/problem+json"
     [error] = response.json()["errors"]
     assert error["name"] == name
+    assert error["accepted"].startswith("one of: ")
     assert accepted in error["accepted"]
 
 
@@ -197,6 +198,12 @@ def test_limit_bounds(client: TestClient) -> None:
         ("limit=ten", "an integer"),
         ("offset=-1", ">= 0"),
         ("offset=1.5", "an integer"),
+        # integers are strict: digits only, no `_`, sign, space, decimal point or padding
+        ("limit=5_0", "an integer"),
+        ("limit=%2B1", "an integer"),
+        ("limit=%201", "an integer"),
+        ("limit=1.0", "an integer"),
+        ("offset=01", "an integer"),
     ],
 )
 def test_paging_out_of_bounds_is_422(client: TestClient, query: str, accepted: str) -> None:

@@ -120,6 +120,7 @@ def test_unknown_filter_values_are_422(
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["name"] == name
+    assert error["accepted"].startswith("one of: ")
     assert accepted in error["accepted"]
 
 
