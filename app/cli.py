@@ -40,10 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "openapi":
         import json
 
-        from app.main import create_app
+        from app.main import openapi_document
         from app.settings import Settings
 
-        print(json.dumps(create_app(Settings()).openapi(), indent=args.indent, ensure_ascii=False))
+        document = openapi_document(Settings())
+        print(json.dumps(document, indent=args.indent, ensure_ascii=False))
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
@@ -61,20 +62,21 @@ def _serve(host: str, port: int, workers: int) -> int:
     # Build the app here, before uvicorn: a corrupt or foreign file must stop the start-up
     # with one clear line, not a traceback per worker (and with --workers > 1 uvicorn would
     # respawn the failing workers forever).
-    from app.db import DatabaseUnavailable
-    from app.main import create_app, serving
+    from app.dataset.db import DatabaseUnavailable
+    from app.main import create_app
 
     try:
-        app = serving(create_app(settings))
+        app = create_app(settings)
     except DatabaseUnavailable as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:
         print(f"cannot serve: the database {path} is not usable: {exc!r}", file=sys.stderr)
         return 1
-    # One worker serves the app just built; several import `app.main:app` each.
+    # One worker serves the app just built; several build their own from the factory.
     uvicorn.run(
-        app if workers == 1 else "app.main:app",
+        app if workers == 1 else "app.main:create_app",
+        factory=workers > 1,
         host=host,
         port=port,
         workers=workers,

@@ -50,11 +50,11 @@ def _headers(*names: str) -> dict[str, Any]:
 
 def sparse_model(model: type[schemas.Out]) -> type[schemas.Out]:
     """The model of a `fields=` answer: the same properties, none required."""
+    absent: Any = SkipJsonSchema[None]  # type: ignore[misc]
     fields: dict[str, Any] = {
-        name: (info.annotation | SkipJsonSchema[None], None)
-        for name, info in model.model_fields.items()
+        name: (info.annotation | absent, None) for name, info in model.model_fields.items()
     }
-    sparse: type[schemas.Out] = create_model(  # type: ignore[call-overload]
+    sparse: type[schemas.Out] = create_model(
         f"{model.__name__}Fields",
         __base__=schemas.Out,
         __doc__=f"{model.__name__} with only the fields asked for by `fields=`.",
@@ -66,9 +66,10 @@ def sparse_model(model: type[schemas.Out]) -> type[schemas.Out]:
     return sparse
 
 
-def page_model(model: type[schemas.Out], name: str) -> type[schemas.Out]:
-    page: type[schemas.Out] = create_model(  # type: ignore[call-overload]
-        name, __base__=schemas.Page[model], __doc__=f"One page of {model.__name__} records."
+def page_model(model: type[schemas.Out], name: str) -> Any:
+    generic: Any = schemas.Page
+    page: Any = create_model(
+        name, __base__=generic[model], __doc__=f"One page of {model.__name__} records."
     )
     return page
 
@@ -102,7 +103,11 @@ def responses(
 ) -> dict[int | str, Any]:
     """A JSON operation's responses: its 200 (headers, a real example), the 303 to its CSV
     for a collection, and its errors with real examples."""
-    names = [*CACHED, *(("Link", "X-Total-Count") if collection else ()), *(("Link",) if alias else ())]
+    names = [
+        *CACHED,
+        *(("Link", "X-Total-Count") if collection else ()),
+        *(("Link",) if alias else ()),
+    ]
     ok: dict[str, Any] = {"description": "OK", "headers": _headers(*names)}
     if example is not None:
         ok["content"] = {"application/json": {"example": example}}

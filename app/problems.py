@@ -67,9 +67,7 @@ def problem(
     )
 
 
-def problem_response(
-    body: Problem, headers: dict[str, str] | None = None
-) -> Response:
+def problem_response(body: Problem, headers: dict[str, str] | None = None) -> Response:
     return Response(
         body.model_dump_json(exclude_none=True).encode(),
         status_code=body.status,
@@ -84,7 +82,9 @@ def _accepted(error: dict[str, Any]) -> str | None:
     return ", ".join(said) or None
 
 
-def validation_details(errors: Sequence[Any]) -> list[ProblemDetail]:
+def validation_details(
+    errors: Sequence[Any], accepts: dict[str, str] | None = None
+) -> list[ProblemDetail]:
     """pydantic's errors as problem details: one per bad parameter, with what it accepts.
     (An optional parameter's `None` branch adds nothing a client can use.)"""
     details: dict[str, ProblemDetail] = {}
@@ -95,14 +95,26 @@ def validation_details(errors: Sequence[Any]) -> list[ProblemDetail]:
         if err.get("type") == "none_required" or name in details:
             continue
         details[name] = ProblemDetail(
-            location=where, name=name[:100], message=err.get("msg", "invalid"), accepted=_accepted(err)
+            location=where,
+            name=name[:100],
+            message=_message(err),
+            accepted=(accepts or {}).get(name) or _accepted(err),
         )
     return list(details.values())
 
 
+def _message(err: dict[str, Any]) -> str:
+    """pydantic's message, and the value given when it is text (so a client sees which)."""
+    given = err.get("input")
+    message = str(err.get("msg", "invalid"))
+    if isinstance(given, str) and err.get("type") != "missing":
+        message += f", not {given[:80]!r}"
+    return message
+
+
 async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    details = validation_details(exc.errors())
+    details = validation_details(exc.errors(), getattr(request.state, "accepts", None))
     names = ", ".join(d.name for d in details)
     body = problem(422, f"Invalid parameter(s): {names}.", request.url.path, details)
     return problem_response(body)

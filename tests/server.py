@@ -25,7 +25,15 @@ def free_port() -> int:
 
 
 def uvicorn_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "app.main:create_app",
+        "--port",
+        str(port),
+    ]
 
 
 def env_for(db_path: Path) -> dict[str, str]:

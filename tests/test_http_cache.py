@@ -80,7 +80,7 @@ def test_cache_control_comes_from_the_settings(db_path: Path) -> None:
 def test_the_etag_is_the_same_across_processes_and_after_a_restart(
     client: TestClient, db_path: Path, tmp_path: Path
 ) -> None:
-    urls = [(URL, IDENTITY), (URL, GZIP), ("/countries?format=csv", IDENTITY), ("/", IDENTITY)]
+    urls = [(URL, IDENTITY), (URL, GZIP), ("/countries.csv", IDENTITY), ("/", IDENTITY)]
 
     def etags(base: str) -> list[str]:
         with httpx.Client(base_url=base, trust_env=False) as http:

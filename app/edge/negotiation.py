@@ -18,5 +18,8 @@ def prefers_csv(accept: str | bytes | None) -> bool:
                     q = 0.0
         best[media] = max(best.get(media, 0.0), q)
     csv = best.get("text/csv", 0.0)
-    json = max(best.get("application/json", 0.0), best.get("*/*", 0.0) if "application/json" not in best else 0.0)
+    json = max(
+        best.get("application/json", 0.0),
+        best.get("*/*", 0.0) if "application/json" not in best else 0.0,
+    )
     return csv > 0 and csv > json

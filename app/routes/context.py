@@ -91,7 +91,13 @@ class Context:
         return responses(self.errors(path, query, 404, 422, what=what), example, alias=True)
 
     def table_responses(
-        self, path: str, query: type[QueryBase], model: type[schemas.Out], items: list[Any], *statuses: int, what: str = ""
+        self,
+        path: str,
+        query: type[QueryBase],
+        model: type[schemas.Out],
+        items: list[Any],
+        *statuses: int,
+        what: str = "",
     ) -> dict[int | str, Any]:
         from app.routes.listing import csv_columns
 

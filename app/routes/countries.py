@@ -11,7 +11,7 @@ from app.routes import priorities
 from app.routes.context import Context
 from app.routes.deps import FoundCountry, country_dep
 from app.routes.listing import item_response, page_response, table_response
-from app.routes.params import guard, optional
+from app.routes.params import guard, optional, query
 from app.routes.resource import add_collection
 
 SORTABLE = ("id", "name", "alpha3", "numeric", "capital", "region", "priority_count")
@@ -35,8 +35,7 @@ def router(ctx: Context) -> APIRouter:
         filters={"region": optional(REGION, "Exact region, any case, e.g. `Central Asia`.")},
         select=select,
         summary="List countries",
-        description="The six participating countries, each with its leader embedded as a "
-        "summary.",
+        description="The six participating countries, each with its leader embedded as a summary.",
     )
     add_country(r, ctx)
     add_country_priorities(r, ctx)
@@ -44,8 +43,8 @@ def router(ctx: Context) -> APIRouter:
 
 
 def add_country(r: APIRouter, ctx: Context) -> None:
-    CountryDep = country_dep(ctx.catalog)
-    query = ctx.types.item("Country", schemas.Country)
+    found = country_dep(ctx.catalog)
+    item_query = ctx.types.item("Country", schemas.Country)
     kg = ctx.catalog.get("countries", "kg") or ctx.catalog.countries[0]
 
     @r.get(
@@ -55,12 +54,13 @@ def add_country(r: APIRouter, ctx: Context) -> None:
         description="Look a country up by its alpha-2 code (canonical), alpha-3 code, numeric "
         "code or English name, case-insensitively. An alias answers with the same "
         'representation and a `Link: <…>; rel="canonical"` header.',
-        responses=ctx.item_responses("/countries/{country_id}", query, kg, "country"),
-        dependencies=[guard(query)],
+        responses=ctx.item_responses("/countries/{country_id}", item_query, kg, "country"),
+        dependencies=[guard(item_query)],
     )
+    @query(item_query)
     async def get_country(
-        country: CountryDep,  # type: ignore[valid-type]
-        q: Annotated[query, Query()],  # type: ignore[valid-type]
+        country: Annotated[FoundCountry, found],
+        q: Any,
     ) -> Response:
         found: FoundCountry = country
         canonical = found.item.url if found.alias else None
@@ -68,7 +68,7 @@ def add_country(r: APIRouter, ctx: Context) -> None:
 
 
 def add_country_priorities(r: APIRouter, ctx: Context) -> None:
-    CountryDep = country_dep(ctx.catalog)
+    found = country_dep(ctx.catalog)
     t, model, sortable = ctx.types, schemas.Priority, priorities.SORTABLE
     page_query = t.collection("CountryPriority", model, sortable, **priorities.filters(t))
     table_query = t.table("CountryPriority", model, sortable, **priorities.filters(t))
@@ -88,10 +88,11 @@ def add_country_priorities(r: APIRouter, ctx: Context) -> None:
         responses=ctx.list_responses(path, page_query, kg, 404, what="country"),
         dependencies=[guard(page_query)],
     )
+    @query(page_query)
     async def get_country_priorities(
         request: Request,
-        country: CountryDep,  # type: ignore[valid-type]
-        q: Annotated[page_query, Query()],  # type: ignore[valid-type]
+        country: Annotated[FoundCountry, found],
+        q: Any,
     ) -> Response:
         # rel="canonical" names this list's own preferred URL, not the country's.
         canonical = country.item.priorities_url if country.alias else None
@@ -106,10 +107,11 @@ def add_country_priorities(r: APIRouter, ctx: Context) -> None:
         responses=ctx.table_responses(path + ".csv", table_query, model, kg, 404, what="country"),
         dependencies=[guard(table_query)],
     )
+    @query(table_query)
     async def get_country_priorities_csv(
         request: Request,
-        country: CountryDep,  # type: ignore[valid-type]
-        q: Annotated[table_query, Query()],  # type: ignore[valid-type]
+        country: Annotated[FoundCountry, found],
+        q: Any,
     ) -> Response:
         name = f"{country.item.id}-priorities"
         return table_response(request, select(country, q), q, model, name)

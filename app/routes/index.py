@@ -1,5 +1,7 @@
 """The index, dataset metadata and the health check."""
 
+from typing import Any
+
 from fastapi import APIRouter
 from starlette.responses import Response
 
@@ -40,7 +42,7 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter(tags=["meta"])
     index, meta, health = index_of(ctx.catalog), meta_of(ctx.catalog), health_of(ctx.catalog)
 
-    def declared(path: str, body: schemas.Out) -> dict[int | str, object]:
+    def declared(path: str, body: schemas.Out) -> dict[int | str, Any]:
         return responses({400: ctx.errors(path, QueryBase)[400]}, body.model_dump(mode="json"))
 
     @r.get(

@@ -8,7 +8,7 @@ header and CSV behave the same on every endpoint.
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args, get_origin
 from urllib.parse import quote, urlencode
 
 import orjson
@@ -26,8 +26,8 @@ Items = Sequence[schemas.Out]
 def sort_value(item: schemas.Out, field: str) -> Any:
     """What `field` sorts by: an embedded object by its name, text case-insensitively."""
     value = getattr(item, field)
-    if isinstance(value, schemas.Summary):
-        value = value.name
+    if isinstance(value, schemas.Out):  # an embedded object sorts by its name
+        value = getattr(value, "name", None)
     if isinstance(value, str):
         value = value.casefold()
     return value
@@ -83,7 +83,9 @@ def canonical_link(url: str | None) -> str | None:
 
 def as_table(request: Request, q: Any) -> Response | None:
     """`format=csv` or a preference for CSV in `Accept`: 303 to the collection's `.csv`."""
-    wanted = q.format == "csv" if q.format is not None else prefers_csv(request.headers.get("accept"))
+    wanted = (
+        q.format == "csv" if q.format is not None else prefers_csv(request.headers.get("accept"))
+    )
     if not wanted:
         return None
     kept = _other_params(request, ("format", "limit", "offset"))
@@ -91,9 +93,7 @@ def as_table(request: Request, q: Any) -> Response | None:
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
-def page_response(
-    request: Request, items: Items, q: Any, canonical: str | None = None
-) -> Response:
+def page_response(request: Request, items: Items, q: Any, canonical: str | None = None) -> Response:
     """A page of `items` as `{items, total, limit, offset}`, made from each item's bytes."""
     redirect = as_table(request, q)
     if redirect is not None:
@@ -110,7 +110,9 @@ def page_response(
         q.limit,
         q.offset,
     )
-    links = _links(canonical_link(canonical), pagination_links(request, len(ordered), q.limit, q.offset))
+    links = _links(
+        canonical_link(canonical), pagination_links(request, len(ordered), q.limit, q.offset)
+    )
     headers = {"X-Total-Count": str(len(ordered)), **links}
     return Response(body, media_type="application/json", headers=headers)
 
@@ -139,7 +141,8 @@ def table_response(
     if q.limit is not None or q.offset is not None:
         limit, offset = q.limit or 50, q.offset or 0
         rows = ordered[offset : offset + limit]
-        headers["X-Rows"] = f"{offset + 1}-{offset + len(rows)}/{len(ordered)}"
+        shown = f"{offset + 1}-{offset + len(rows)}" if rows else "*"
+        headers["X-Rows"] = f"{shown}/{len(ordered)}"
         headers |= _links(pagination_links(request, len(ordered), limit, offset))
     else:
         rows = ordered
@@ -160,7 +163,10 @@ def csv_columns(model: type[schemas.Out], prefix: str = "") -> list[str]:
 
 
 def _embedded_model(annotation: Any) -> type[schemas.Out] | None:
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+    """The model of an embedded object (`X` or `X | None`); a list of objects is one column."""
+    for candidate in (annotation, *get_args(annotation)):
+        if get_origin(candidate) is list:
+            return None
         if isinstance(candidate, type) and issubclass(candidate, schemas.Out):
             return candidate
     return None
@@ -169,7 +175,9 @@ def _embedded_model(annotation: Any) -> type[schemas.Out] | None:
 def _cell(value: Any) -> str:
     """Lists of objects with ids become `; `-joined ids, other lists `; `-joined values."""
     if isinstance(value, list):
-        return "; ".join(str(v["id"]) if isinstance(v, dict) and "id" in v else _cell(v) for v in value)
+        return "; ".join(
+            str(v["id"]) if isinstance(v, dict) and "id" in v else _cell(v) for v in value
+        )
     if isinstance(value, dict):
         return "; ".join(f"{k}={_cell(v)}" for k, v in value.items() if v is not None)
     if value is None:

@@ -7,21 +7,21 @@ document. Lists (`fields`, `sort`, `type`) are declared as repeated parameters
 """
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
-from fastapi import Depends, Request
-from fastapi.params import Depends as DependsParam
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
+from fastapi import Depends, Query, Request
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from app import schemas
 from app.dataset.catalog import Catalog
 from app.problems import ProblemError
 from app.vocabulary import Format
 
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 MAX_OFFSET = 1_000_000
@@ -50,17 +50,41 @@ def split_commas(value: object) -> object:
 Integer = Annotated[int, BeforeValidator(plain_integer)]
 
 
-def optional(annotation: Any, description: str) -> tuple[Any, FieldInfo]:
+def optional(annotation: Any, description: str) -> tuple[Any, Any]:
     """An optional parameter: absent means no filter; never `null` in the document."""
-    return annotation | SkipJsonSchema[None], Field(None, description=description)
+    absent: Any = SkipJsonSchema[None]  # type: ignore[misc]
+    return annotation | absent, Field(None, description=description)
 
 
-def names(annotation: Any, description: str) -> tuple[Any, FieldInfo]:
-    """An optional list of names: repeated or comma-separated, at least one."""
+def distinct(values: list[Any]) -> list[Any]:
+    if len(set(values)) != len(values):
+        raise PydanticCustomError("unique", "Input should name each value once")
+    return values
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def unset(annotation: Any, description: str, ge: int, le: int) -> tuple[Any, Any]:
+    """An optional parameter whose type carries bounds (a union would hide them from the
+    document): absent is None, which is never validated, so never sent as `null`."""
+    extra = _no_default
+    return annotation, Field(None, description=description, json_schema_extra=extra, ge=ge, le=le)
+
+
+def names(annotation: type[StrEnum], description: str, most: int | None = None) -> tuple[Any, Any]:
+    """An optional list of distinct names, repeated or comma-separated: at least one, at most
+    `most` (so that every operation stays under the edge's parameter count)."""
     listed = Annotated[
         list[annotation],  # type: ignore[valid-type]
         BeforeValidator(split_commas),
-        Field(min_length=1, max_length=50),
+        AfterValidator(distinct),
+        Field(
+            min_length=1,
+            max_length=most or len(annotation),
+            json_schema_extra={"uniqueItems": True},
+        ),
     ]
     return optional(listed, description)
 
@@ -101,29 +125,34 @@ class Types:
         aliases = [k for c in catalog.countries for k in (c.id, c.alpha3, c.numeric, c.name)]
         # The other accepted forms, case-insensitively, spelt out for JSON Schema's regex.
         alternatives = "|".join("".join(_either_case(ch) for ch in a) for a in aliases)
-        self.country_key = self.CountryId | Annotated[
-            str,
-            Field(
-                pattern=f"^(?:{alternatives})$",
-                title="CountryAlias",
-                description="A country's alpha-3 code, numeric code or English name, "
-                "case-insensitive.",
-            ),
-        ]
+        self.country_key = (
+            self.CountryId
+            | Annotated[
+                str,
+                Field(
+                    pattern=f"^(?:{alternatives})$",
+                    title="CountryAlias",
+                    description="A country's alpha-3 code, numeric code or English name, "
+                    "case-insensitive.",
+                ),
+            ]
+        )
 
-    def country(self, description: str) -> tuple[Any, FieldInfo]:
+    def country(self, description: str) -> tuple[Any, Any]:
         return optional(self.country_key, description)
 
     def collection(
         self, name: str, model: type[schemas.Out], sortable: tuple[str, ...], **filters: Any
     ) -> type[QueryBase]:
         """Paging, shaping and format parameters, then the collection's filters."""
-        return create_model(  # type: ignore[no-any-return,call-overload]
+        return create_model(
             f"{name}Query",
             __base__=QueryBase,
             limit=(
                 Integer,
-                Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}."),
+                Field(
+                    DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}."
+                ),
             ),
             offset=(Integer, Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")),
             **self.shape(name, model, sortable),
@@ -135,31 +164,28 @@ class Types:
         self, name: str, model: type[schemas.Out], sortable: tuple[str, ...], **filters: Any
     ) -> type[QueryBase]:
         """A collection's CSV: every matching row unless `limit` or `offset` is given."""
-        return create_model(  # type: ignore[no-any-return,call-overload]
+        return create_model(
             f"{name}TableQuery",
             __base__=QueryBase,
-            limit=optional(
-                Annotated[Integer, Field(ge=1, le=MAX_LIMIT)], "Page size: only for paging."
-            ),
-            offset=optional(
-                Annotated[Integer, Field(ge=0, le=MAX_OFFSET)], "Rows to skip: only for paging."
-            ),
+            limit=unset(Integer, "Page size, for paging only.", ge=1, le=MAX_LIMIT),
+            offset=unset(Integer, "Rows to skip, for paging.", ge=0, le=MAX_OFFSET),
             **self.shape(name, model, sortable),
             **filters,
         )
 
     def item(self, name: str, model: type[schemas.Out]) -> type[QueryBase]:
-        fields = self.field_enum(name, model)
-        return create_model(  # type: ignore[no-any-return,call-overload]
+        fields = self.field_enum(model)
+        return create_model(
             f"{name}ItemQuery",
             __base__=QueryBase,
             fields=names(fields, "Fields to return; the others are left out."),
         )
 
-    def field_enum(self, name: str, model: type[schemas.Out]) -> type[StrEnum]:
-        """The names of a model's fields (one enum per name, shared by its operations)."""
+    def field_enum(self, model: type[schemas.Out]) -> type[StrEnum]:
+        """The names of a model's fields (one enum per model, shared by its operations)."""
+        name = model.__name__
         if name not in self.fields:
-            doc = f"A field of {model.__name__}."
+            doc = f"A field of {name}."
             self.fields[name] = id_enum(f"{name}Field", list(model.model_fields), doc)
         return self.fields[name]
 
@@ -172,8 +198,10 @@ class Types:
             f"A sort key of {name}: a field, or `-field` for descending.",
         )
         return {
-            "fields": names(self.field_enum(name, model), "Fields to return for each item."),
-            "sort": names(sort, "Sort keys, first key first; nulls last either way."),
+            "fields": names(self.field_enum(model), "Fields to return for each item."),
+            "sort": names(
+                sort, "Sort keys, first key first; nulls last either way.", len(sortable)
+            ),
         }
 
 
@@ -183,26 +211,54 @@ def _either_case(ch: str) -> str:
     return f"[{ch.lower()}{ch.upper()}]"
 
 
-def guard(model: type[BaseModel]) -> DependsParam:
+def query(model: type[BaseModel]) -> Callable[[Endpoint], Endpoint]:
+    """The endpoint's `q` is `model`, read from the query string (`Annotated[model,
+    Query()]`); bound here because the model is made when the app is built."""
+
+    def bind(endpoint: Endpoint) -> Endpoint:
+        endpoint.__annotations__["q"] = Annotated[model, Query()]
+        return endpoint
+
+    return bind
+
+
+def guard(model: type[BaseModel]) -> Any:
     """A 400 for an unknown parameter or a repeated single-valued one, naming what the
     operation accepts (from the model)."""
     accepted = frozenset(model.model_fields)
     single = frozenset(n for n, f in model.model_fields.items() if not is_list(f.annotation))
     listing = ", ".join(sorted(accepted)) or "none"
+    schema = model.model_json_schema()
+    accepts = {
+        name: describe(prop, schema.get("$defs", {}))
+        for name, prop in schema.get("properties", {}).items()
+    }
 
     async def check_query(request: Request) -> None:
+        # What each parameter accepts, for the 422 handler (app/problems.py).
+        request.state.accepts = accepts
         if not request.scope["query_string"]:
             return
         counts: dict[str, int] = {}
         for key, _ in request.query_params.multi_items():
             counts[key] = counts.get(key, 0) + 1
         errors = [
-            {"location": "query", "name": k[:100], "message": "unknown parameter", "accepted": listing}
+            {
+                "location": "query",
+                "name": k[:100],
+                "message": "unknown parameter",
+                "accepted": listing,
+            }
             for k in counts
             if k not in accepted
         ][:20]
         errors += [
-            {"location": "query", "name": k, "message": "given more than once", "accepted": "a single value"}
+            {
+                "location": "query",
+                "name": k,
+                "message": "given more than once",
+                "accepted": "a single value",
+            }
             for k, n in counts.items()
             if n > 1 and k in single
         ]
@@ -211,3 +267,21 @@ def guard(model: type[BaseModel]) -> DependsParam:
             raise ProblemError(400, f"Bad query parameter(s): {named}.", errors)
 
     return Depends(check_query)
+
+
+def describe(schema: dict[str, Any], defs: dict[str, Any]) -> str:
+    """What a parameter's JSON schema accepts, in words."""
+    if "$ref" in schema:
+        return describe(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+    if "anyOf" in schema:
+        return " or ".join(describe(s, defs) for s in schema["anyOf"])
+    if "enum" in schema:
+        return "one of: " + ", ".join(str(v) for v in schema["enum"])
+    if schema.get("type") == "array":
+        return describe(schema["items"], defs) + " (repeated, or comma-separated)"
+    if "pattern" in schema and "description" in schema:
+        return str(schema["description"]).removesuffix(".")
+    words = {"integer": "an integer", "string": "text"}.get(schema.get("type", ""), "a value")
+    bounds = [("minimum", ">= {}"), ("maximum", "<= {}"), ("minLength", "at least {} characters")]
+    bounds += [("maxLength", "at most {} characters")]
+    return ", ".join([words, *(text.format(schema[k]) for k, text in bounds if k in schema)])

@@ -4,14 +4,14 @@ one record by id; each module adds its own with `add_collection` and `add_item`.
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app import schemas
 from app.routes.context import Context
 from app.routes.deps import lookup, path_id
 from app.routes.listing import item_response, page_response, table_response
-from app.routes.params import guard
+from app.routes.params import guard, query
 
 Select = Callable[[Any], Sequence[schemas.Out]]
 
@@ -34,10 +34,12 @@ def add_collection(
     table_query = ctx.types.table(title, model, sortable, **(filters or {}))
     everything = list(select(page_query()))
 
-    async def page(request: Request, q: Annotated[page_query, Query()]) -> Response:  # type: ignore[valid-type]
+    @query(page_query)
+    async def page(request: Request, q: Any) -> Response:
         return page_response(request, select(q), q)
 
-    async def table(request: Request, q: Annotated[table_query, Query()]) -> Response:  # type: ignore[valid-type]
+    @query(table_query)
+    async def table(request: Request, q: Any) -> Response:
         return table_response(request, select(q), q, model, name)
 
     r.add_api_route(
@@ -78,10 +80,11 @@ def add_item(
     what = name.replace("_", " ")
     if ctx.catalog.get(collection, example) is None:  # the example is always a real id
         example = ctx.catalog.collection(collection)[0].id
-    query = ctx.types.item(model.__name__.removesuffix("Detail"), model)
+    item_query = ctx.types.item(model.__name__.removesuffix("Detail"), model)
 
+    @query(item_query)
     async def get(
-        q: Annotated[query, Query()],  # type: ignore[valid-type]
+        q: Any,
         id_: Annotated[str, path_id(example, what, alias=f"{name}_id")],
     ) -> Response:
         return item_response(lookup(ctx.catalog, collection, what, id_), q.fields)
@@ -94,6 +97,8 @@ def add_item(
         summary=summary,
         description=description,
         response_model=ctx.item(model),
-        responses=ctx.item_responses(r.prefix + path, query, ctx.catalog.get(collection, example), what),
-        dependencies=[guard(query)],
+        responses=ctx.item_responses(
+            r.prefix + path, item_query, ctx.catalog.get(collection, example), what
+        ),
+        dependencies=[guard(item_query)],
     )

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import Field
 from starlette.responses import Response
 
@@ -10,7 +10,7 @@ from app import schemas
 from app.dataset.search import search as run_search
 from app.routes.context import Context
 from app.routes.listing import page_response, table_response
-from app.routes.params import guard, names
+from app.routes.params import guard, names, query
 from app.vocabulary import ResourceType
 
 SORTABLE = ("score", "type", "id", "title")
@@ -54,9 +54,10 @@ def router(ctx: Context) -> APIRouter:
         responses=ctx.list_responses("/search", page_query, example),
         dependencies=[guard(page_query)],
     )
+    @query(page_query)
     async def search(
         request: Request,
-        q: Annotated[page_query, Query()],  # type: ignore[valid-type]
+        q: Any,
     ) -> Response:
         return page_response(request, select(q), q)
 
@@ -68,9 +69,10 @@ def router(ctx: Context) -> APIRouter:
         responses=ctx.table_responses("/search.csv", table_query, model, example),
         dependencies=[guard(table_query)],
     )
+    @query(table_query)
     async def search_csv(
         request: Request,
-        q: Annotated[table_query, Query()],  # type: ignore[valid-type]
+        q: Any,
     ) -> Response:
         return table_response(request, select(q), q, model, "search")
 

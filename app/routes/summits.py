@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app import schemas
@@ -11,7 +11,7 @@ from app.routes import agreements
 from app.routes.context import Context
 from app.routes.deps import lookup, path_id
 from app.routes.listing import page_response, table_response
-from app.routes.params import guard
+from app.routes.params import guard, query
 from app.routes.resource import add_collection, add_item
 
 SORTABLE = ("id", "name", "ordinal", "date", "city")
@@ -64,10 +64,11 @@ def add_summit_agreements(r: APIRouter, ctx: Context) -> None:
         responses=ctx.list_responses(path, page_query, first, 404, what="summit"),
         dependencies=[guard(page_query)],
     )
+    @query(page_query)
     async def get_summit_agreements(
         request: Request,
         summit_id: SummitId,
-        q: Annotated[page_query, Query()],  # type: ignore[valid-type]
+        q: Any,
     ) -> Response:
         return page_response(request, select(summit_id, q), q)
 
@@ -80,10 +81,11 @@ def add_summit_agreements(r: APIRouter, ctx: Context) -> None:
         responses=ctx.table_responses(path + ".csv", table_query, model, first, 404, what="summit"),
         dependencies=[guard(table_query)],
     )
+    @query(table_query)
     async def get_summit_agreements_csv(
         request: Request,
         summit_id: SummitId,
-        q: Annotated[table_query, Query()],  # type: ignore[valid-type]
+        q: Any,
     ) -> Response:
         agreements_ = select(summit_id, q)
         return table_response(request, agreements_, q, model, f"{summit_id}-agreements")
