@@ -168,6 +168,9 @@ class PrioritySeed(Cited):
     title: Name
     description: Text
     themes: Slugs = Field(min_length=1)
+    # Why an excerpt does not name the leader ("he", "the Chinese president"). Validated
+    # and in the checksum; not yet stored or served (seeds/README.md, "Speakers").
+    note: Text | None = None
 
 
 class ValueClaim(SeedModel):
@@ -225,6 +228,9 @@ class StatementSeed(Cited):
     kind: Literal["quote", "paraphrase"]
     text: Text
     context: Text | None = None
+    # Why the excerpt does not name the speaker (the author's own sentence, "according to
+    # experts"). Validated and in the checksum; not yet stored or served.
+    note: Text | None = None
     leader: Slug | None = None
     speaker: Speaker | None = None
 

@@ -28,7 +28,8 @@ from app import loader
 from app.db import DatabaseUnavailable, open_readonly
 from tests.conftest import PRIMARY_SOURCE, REQUIRE_SOURCES, ROOT, SEEDS
 
-ENTITIES = sorted(p.stem for p in SEEDS.glob("*.toml") if p.stem != "dataset")
+# retired.toml lists ids no longer served: not an entity the loader builds.
+ENTITIES = sorted(p.stem for p in SEEDS.glob("*.toml") if p.stem not in {"dataset", "retired"})
 TEMP_GLOB = ".summit-build-*.tmp"
 CLI_TIMEOUT = 120
 

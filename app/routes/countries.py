@@ -62,9 +62,8 @@ def add_country(r: APIRouter, ctx: Context) -> None:
         country: Annotated[FoundCountry, found],
         q: Any,
     ) -> Response:
-        found: FoundCountry = country
-        canonical = found.item.url if found.alias else None
-        return item_response(found.item, q.fields, canonical)
+        canonical = country.item.url if country.alias else None
+        return item_response(country.item, q.fields, canonical)
 
 
 def add_country_priorities(r: APIRouter, ctx: Context) -> None:

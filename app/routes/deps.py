@@ -33,7 +33,8 @@ def lookup(catalog: Catalog, collection: str, what: str, id_: str) -> Record:
 
 
 def country_dep(catalog: Catalog) -> Any:
-    """`CountryDep` for this catalog: the country of the `country_id` path parameter."""
+    """The dependency (`Annotated[FoundCountry, country_dep(catalog)]`) resolving the
+    `country_id` path parameter of this catalog, or raising the 404."""
 
     async def resolve_country(country_id: Annotated[str, COUNTRY_ID]) -> FoundCountry:
         cid = catalog.country_id(country_id)
@@ -43,7 +44,7 @@ def country_dep(catalog: Catalog) -> Any:
         assert isinstance(item, schemas.Country)
         return FoundCountry(item, country_id != cid)
 
-    return Annotated[FoundCountry, Depends(resolve_country)]
+    return Depends(resolve_country)
 
 
 def path_id(example: str, what: str, alias: str | None = None) -> Any:
