@@ -1,4 +1,4 @@
-"""Database access. Serving opens the file read-only; only the loader writes (app/loader.py)."""
+"""Database access. Serving opens the file read-only; only the build writes (app/build/)."""
 
 from __future__ import annotations
 
