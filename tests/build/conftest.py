@@ -56,11 +56,12 @@ def cli(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "app.cli", *map(str, args)]
 
 
-def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The CLI run to its end in `cwd` (where a relative default database path would land)."""
     return subprocess.run(
         cli(*args),
-        cwd=ROOT,
-        env=cli_env(),
+        cwd=cwd,
+        env=cli_env(PYTHONPATH=str(ROOT)),
         capture_output=True,
         text=True,
         timeout=CLI_TIMEOUT,

@@ -21,6 +21,7 @@ from tests.build.conftest import (
     edit_text,
     previous_db,
     printed_counts,
+    run_cli,
     seed_counts,
     sha256,
     sources_option,
@@ -38,15 +39,7 @@ def line_of(file: str, text: str) -> int:
 
 
 def test_cli_check_validates_without_building(tmp_path: Path) -> None:
-    result = subprocess.run(
-        cli("check", "--seeds", SEEDS, *sources_option()),
-        cwd=tmp_path,  # a relative default database path would land here
-        env=cli_env(PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT,
-        check=False,
-    )
+    result = run_cli("check", "--seeds", SEEDS, *sources_option(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert printed_counts(result.stdout) == seed_counts()
     assert list(tmp_path.iterdir()) == []
@@ -99,6 +92,9 @@ TJ_GLACIERS = 'id = "astana-2025-tj-glacier-protection"'
 DECLARATION = 'id = "astana-declaration"'
 TRADE_DEALS = 'id = "astana-2025-trade-and-investment-agreements"'
 ENERGY_LINE = line_of("themes.toml", 'id = "energy"')
+EXCERPT_NOT_IN_SOURCE = replace(
+    "priorities.toml", "glaciers, proposing", "rivers, proposing", after=TJ_GLACIERS
+)
 PUBLISHED_LINE = line_of("sources.toml", "published = 2025-06-26")
 
 VARIANTS = [
@@ -191,7 +187,7 @@ VARIANTS = [
     ),
     Variant(
         "excerpt-not-in-source",
-        replace("priorities.toml", "glaciers, proposing", "rivers, proposing", after=TJ_GLACIERS),
+        EXCERPT_NOT_IN_SOURCE,
         ("priorities.toml", "'astana-2025-tj-glacier-protection'", "field sources[0].excerpt"),
         needs_source_text=True,
     ),
@@ -307,18 +303,8 @@ def test_without_sources_excerpts_are_not_checked_and_the_command_says_so(
     tmp_path: Path,
 ) -> None:
     seeds = copy_seeds(tmp_path)
-    edit_text(
-        seeds / "priorities.toml", "glaciers, proposing", "rivers, proposing", after=TJ_GLACIERS
-    )
-    result = subprocess.run(
-        cli("check", "--seeds", seeds),
-        cwd=ROOT,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT,
-        check=False,
-    )
+    EXCERPT_NOT_IN_SOURCE(seeds)
+    result = run_cli("check", "--seeds", seeds)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [UNCHECKED]
     assert printed_counts(result.stdout) == seed_counts()
@@ -329,15 +315,7 @@ def test_without_sources_excerpts_are_not_checked_and_the_command_says_so(
 )
 def test_sources_must_be_a_directory(command: list[str], tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
-    result = subprocess.run(
-        cli(*command, "--seeds", SEEDS, "--sources", missing),
-        cwd=tmp_path,
-        env=cli_env(PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT,
-        check=False,
-    )
+    result = run_cli(*command, "--seeds", SEEDS, "--sources", missing, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines()[-1].endswith(f"--sources {missing}: not a directory")
     assert list(tmp_path.iterdir()) == []
@@ -345,9 +323,7 @@ def test_sources_must_be_a_directory(command: list[str], tmp_path: Path) -> None
 
 def test_read_seeds_checks_excerpts_only_against_the_texts_given(tmp_path: Path) -> None:
     seeds = copy_seeds(tmp_path)
-    edit_text(
-        seeds / "priorities.toml", "glaciers, proposing", "rivers, proposing", after=TJ_GLACIERS
-    )
+    EXCERPT_NOT_IN_SOURCE(seeds)
     assert read_seeds(seeds).counts() == seed_counts()
     if not PRIMARY_SOURCE.is_file() and not REQUIRE_SOURCES:
         pytest.skip("source text absent")
