@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 DB := data/summit.db
 SEEDS := $(wildcard seeds/*.toml)
 MIGRATIONS := $(wildcard migrations/*.py migrations/versions/*.py)
+# The source texts to check the seeds' excerpts against, used only if the directory exists.
+SOURCES ?= ../shared/sources
+SOURCES_OPTION := $(if $(wildcard $(SOURCES)/.),--sources $(SOURCES))
 
 .PHONY: run test lint db openapi bench soak clean
 
@@ -18,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Rebuilt when missing or older than any seed file or migration.
 $(DB): $(STAMP) $(SEEDS) $(MIGRATIONS)
-	$(BIN)/summit-api load --db $@
+	$(BIN)/summit-api load --db $@ $(SOURCES_OPTION)
 
 db: $(DB)
 

@@ -271,11 +271,11 @@ def main(argv: list[str] | None = None) -> int:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
 
-    from app import loader
+    from app import build
 
     with tempfile.TemporaryDirectory(prefix="summit-soak-") as folder:
         database = Path(folder) / "summit.db"
-        loader.load(ROOT / "seeds", database)
+        build.load(ROOT / "seeds", database)
         script = Path(folder) / "mix.lua"
         script.write_text(LUA)
         with server(database, args.workers) as (process, url):

@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app import loader
+from app.build import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -42,7 +42,7 @@ def ids(url: str, client: TestClient) -> list[str]:
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The database built from seeds/ through the migrations, once per test session."""
     path = tmp_path_factory.mktemp("db") / "summit.db"
-    loader.load(SEEDS, path)
+    load(SEEDS, path, SHARED_SOURCES if have_source_text() else None)
     return path
 
 

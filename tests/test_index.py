@@ -7,7 +7,7 @@ import re
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
-from app import loader
+from app import build
 from tests.expected import (
     AGREEMENT_SEEDS,
     COUNTRY_SEEDS,
@@ -26,7 +26,7 @@ MIGRATIONS = SEEDS.parent / "migrations"
 
 def seed_checksum() -> str:
     """The checksum the loader gives the seeds (sha256 of their validated records)."""
-    return loader.read_seeds(SEEDS).checksum()
+    return build.read_seeds(SEEDS).checksum()
 
 
 def test_index(client: TestClient) -> None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.db import DatabaseUnavailable
+from app.dataset.db import DatabaseUnavailable
 from app.main import create_app
 from app.settings import Settings
 from tests.expected import page, priorities_of

@@ -1,4 +1,4 @@
-"""Database access. Serving opens the file read-only; only the loader writes (app/loader.py)."""
+"""The database file, opened read-only for serving; only the build writes it (app/build/)."""
 
 from __future__ import annotations
 

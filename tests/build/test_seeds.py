@@ -1,4 +1,5 @@
-"""The seed files against their sources, read with tomllib (not through the loader).
+"""app/build/seeds.py's models, and the seed files against their sources, read with
+tomllib (not through the build).
 
 Expected facts come from the primary source's text, the project's source notes
 (`../shared/sources/README.md`) and issue 2, never from the seeds themselves.
@@ -13,12 +14,15 @@ from functools import cache
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from app.build.seeds import COLLECTION, MODELS, PrioritySeed, Speaker, StatementSeed
+from app.vocabulary import RESOURCES, PriorityKind, ResourceType
 from tests.conftest import PRIMARY_SOURCE, SEEDS, SHARED_SOURCES, have_source_text
 
 PRIMARY_ID = PRIMARY_SOURCE.stem  # "asianews-2025-06-26-astana-summit"
 SOURCE_NOTES = SHARED_SOURCES / "README.md"
-SEED_FILES = sorted(p.stem for p in SEEDS.glob("*.toml") if p.stem != "dataset")
+SEED_FILES = sorted(p.stem for p in SEEDS.glob("*.toml") if p.stem not in {"dataset", "retired"})
 
 # The common romanisations of the source notes, per country (alpha-2, lower case).
 ROMANISATIONS = {
@@ -262,3 +266,35 @@ def test_six_leaders_one_per_country() -> None:
     countries = {c["id"] for c in records("countries")}
     assert len(countries) == 6
     assert sorted(x["country"] for x in records("leaders")) == sorted(countries)
+
+
+# --- the models -----------------------------------------------------------------------------
+
+
+def test_one_model_per_resource_in_the_vocabulary() -> None:
+    assert set(MODELS) == set(ResourceType)
+    assert [COLLECTION[MODELS[r.type]] for r in RESOURCES] == [r.collection for r in RESOURCES]
+    assert sorted(r.collection for r in RESOURCES) == SEED_FILES
+
+
+def test_a_kind_is_read_from_its_toml_string_into_the_vocabulary() -> None:
+    raw = records("priorities")[0]
+    priority = PrioritySeed.model_validate(raw)
+    assert priority.kind is PriorityKind(raw["kind"])
+    assert priority.model_dump(mode="json")["kind"] == raw["kind"]
+    with pytest.raises(ValidationError, match="kind"):
+        PrioritySeed.model_validate({**raw, "kind": "wish"})
+    with pytest.raises(ValidationError, match="position"):
+        PrioritySeed.model_validate({**raw, "position": str(raw["position"])})  # still strict
+
+
+def test_a_speaker_is_known_by_the_slug_of_their_name() -> None:
+    assert Speaker(name="Andrej Čebotarev", role="r").slug == "andrej-cebotarev"
+    assert Speaker(name="Unnamed experts", role="r").slug == "unnamed-experts"
+    assert Speaker(name="  O’Brien, Jr. ", role="r").slug == "obrien-jr"
+    inline = [s for s in records("statements") if "speaker" in s]
+    assert inline
+    for raw in inline:
+        statement = StatementSeed.model_validate(raw)
+        assert statement.speaker is not None
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", statement.speaker.slug), raw["id"]
