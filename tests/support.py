@@ -122,7 +122,10 @@ def wait_until_ready(
     """Return once GET `path` answers 200; raise AssertionError if the process exits or the
     time runs out (with the log, if there is one)."""
     deadline = time.monotonic() + timeout
-    log = (lambda: log_path.read_text()) if log_path is not None else (lambda: "")
+
+    def log() -> str:
+        return log_path.read_text() if log_path is not None else ""
+
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"server exited with {process.returncode}: {log()}")

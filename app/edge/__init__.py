@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from app.edge.headers import with_headers
+from app.edge.headers import DOCS_PATHS, with_headers
 from app.edge.http_cache import HttpCache
 from app.edge.limits import RequestLimits
 from app.settings import Settings
@@ -20,7 +20,7 @@ DOCS_ASSETS = "/static-offline-docs/"
 def edge(app: FastAPI, inner: ASGIApp, settings: Settings) -> ASGIApp:
     """`inner` (the app's own stack) behind the edge; CORS runs inside the cache, so the cache
     keys on Origin too. The docs, their assets and the OpenAPI document are fixed files."""
-    fixed = frozenset(p for p in (app.openapi_url, app.docs_url, app.redoc_url) if p)
+    fixed = frozenset(path for path in (*DOCS_PATHS, app.openapi_url) if path)
     return RequestLimits(
         HttpCache(
             with_headers(inner, settings.cors_origins),

@@ -95,7 +95,7 @@ class HttpCache:
         self.app = app
         self.key_headers = tuple(name.lower().encode("latin-1") for name in key_headers)
         self.cache_control = cache_control.encode("latin-1")
-        self.store = Store(max_entries, max_bytes, admit_on_second=admit_on_second)
+        self.store: Store[Key] = Store(max_entries, max_bytes, admit_on_second=admit_on_second)
         self.hits = 0
         self.misses = 0
 

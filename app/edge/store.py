@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import Generic, TypeVar
 
 DOORKEEPER_SLOTS = 8192
 # Python's own cost of an entry beyond its bytes (measured with tracemalloc): the entry, its
@@ -17,6 +18,7 @@ ENTRY_OVERHEAD = 400
 HEADER_OVERHEAD = 100
 
 Header = tuple[bytes, bytes]
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(slots=True)
@@ -49,7 +51,7 @@ def make_entry(
     return Entry(tuple(headers), tuple(not_modified), body, etag, size)
 
 
-class Store:
+class Store(Generic[K]):
     """At most `max_entries` entries and `max_bytes` bytes; least recently used go first. An
     entry over `max_bytes / 8` is never stored; `max_entries=0` stores nothing."""
 
@@ -57,19 +59,19 @@ class Store:
         self.max_entries = max(0, max_entries)
         self.max_bytes = max(0, max_bytes)
         self.max_entry_bytes = self.max_bytes // 8
-        self.entries: OrderedDict[Hashable, Entry] = OrderedDict()
+        self.entries: OrderedDict[K, Entry] = OrderedDict()
         self.total_bytes = 0
         # Hashes of keys asked for once (a direct-mapped table, 64 KB); None admits at once.
         self.doorkeeper = array("q", bytes(8 * DOORKEEPER_SLOTS)) if admit_on_second else None
 
-    def get(self, key: Hashable) -> Entry | None:
+    def get(self, key: K) -> Entry | None:
         """The entry for `key`, now the most recently used, or None."""
         entry = self.entries.get(key)
         if entry is not None:
             self.entries.move_to_end(key)
         return entry
 
-    def admit(self, key: Hashable) -> bool:
+    def admit(self, key: K) -> bool:
         """Whether a response for `key` may be stored: with the doorkeeper, only when the key
         was asked for before (and its slot not taken since by another key)."""
         if self.max_entries == 0:
@@ -87,7 +89,7 @@ class Store:
         """Whether an entry is small enough to be stored at all."""
         return entry.size <= self.max_entry_bytes
 
-    def put(self, key: Hashable, entry: Entry) -> None:
+    def put(self, key: K, entry: Entry) -> None:
         """Store `entry` (replacing one for the same key), then evict down to the bounds."""
         previous = self.entries.pop(key, None)  # two concurrent misses for one key
         if previous is not None:

@@ -316,6 +316,29 @@ def test_csv_by_accept_and_by_format_are_the_same_representation(client: TestCli
 
 
 @pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("text/csv;q=0", "application/json"),
+        ("text/csv;q=0, application/json", "application/json"),
+        ("TEXT/CSV", "text/csv; charset=utf-8"),
+        ("Text/Csv;q=0.9, application/json;q=0.5", "text/csv; charset=utf-8"),
+        ("text/csv;q=0.2, */*", "application/json"),
+    ],
+)
+def test_accept_honours_q_values_and_any_case(db_path: Path, accept: str, media_type: str) -> None:
+    """RFC 9110, section 12.5.1; the cache key and the app read Accept the same way, so
+    neither variant is ever stored under the other's key (app/edge/negotiation.py)."""
+    with TestClient(build(db_path)) as fresh:
+        for _ in range(3):  # a miss, a stored miss, a hit
+            response = fresh.get("/countries", headers={**IDENTITY, "Accept": accept})
+            assert response.headers["content-type"] == media_type
+        for plain, expected in (("application/json", "application/json"), ("text/csv", "text/")):
+            response = fresh.get("/countries", headers={**IDENTITY, "Accept": plain})
+            assert response.headers["content-type"].startswith(expected)
+        assert cache_of(fresh.app).stats()["entries"] == 1
+
+
+@pytest.mark.parametrize(
     ("url", "status"),
     [
         ("/countries/atlantis", 404),
@@ -422,3 +445,12 @@ def test_key_headers_select_the_response_when_cors_runs_inside(db_path: Path) ->
         for _ in range(2):
             assert test_client.get(URL, headers=long_origin).status_code == 200
         assert cache.stats()["entries"] == 2  # served, not stored
+
+
+def test_other_methods_pass_through_untouched() -> None:
+    cache = _route_app()
+    with TestClient(cache) as test_client:
+        response = test_client.post("/varies")
+        assert response.status_code == 405  # Starlette's own answer
+        assert "etag" not in response.headers
+    assert cache.stats()["misses"] == 0

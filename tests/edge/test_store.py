@@ -22,36 +22,36 @@ def entry(body: bytes = b"x" * 100) -> Any:
 
 
 def test_the_least_recently_used_entry_goes_first() -> None:
-    store = Store(max_entries=2, max_bytes=100_000, admit_on_second=False)
+    store: Store[str] = Store(max_entries=2, max_bytes=100_000, admit_on_second=False)
     store.put("a", entry())
     store.put("b", entry())
     assert store.get("a") is not None  # now b is the least recently used
     store.put("c", entry())
-    assert sorted(store.entries) == ["a", "c"]
+    assert list(store.entries) == ["a", "c"]
     assert store.get("b") is None
 
 
 def test_the_byte_total_is_kept_and_bounded() -> None:
     one = entry()
-    store = Store(max_entries=100, max_bytes=3 * one.size, admit_on_second=False)
+    store: Store[int] = Store(max_entries=100, max_bytes=3 * one.size, admit_on_second=False)
     for key in range(10):
         store.put(key, entry())
         assert store.total_bytes == sum(e.size for e in store.entries.values())
         assert store.total_bytes <= store.max_bytes
-    assert sorted(store.entries) == [7, 8, 9]
+    assert list(store.entries) == [7, 8, 9]
     store.put(9, entry())  # the same key again replaces, not adds
     assert store.total_bytes == 3 * one.size
 
 
 def test_an_entry_over_an_eighth_of_the_bytes_does_not_fit() -> None:
     small, big = entry(b"x" * 100), entry(b"x" * 2000)
-    store = Store(max_entries=10, max_bytes=8 * small.size, admit_on_second=True)
+    store: Store[object] = Store(max_entries=10, max_bytes=8 * small.size, admit_on_second=True)
     assert store.fits(small)
     assert not store.fits(big)
 
 
 def test_the_doorkeeper_admits_a_key_on_its_second_request() -> None:
-    store = Store(max_entries=10, max_bytes=100_000, admit_on_second=True)
+    store: Store[object] = Store(max_entries=10, max_bytes=100_000, admit_on_second=True)
     assert not store.admit("a")
     assert not store.admit("b")
     assert store.admit("a")
@@ -64,7 +64,7 @@ def test_the_doorkeeper_admits_a_key_on_its_second_request() -> None:
 
 
 def test_no_entries_means_nothing_is_admitted() -> None:
-    store = Store(max_entries=0, max_bytes=100_000, admit_on_second=False)
+    store: Store[object] = Store(max_entries=0, max_bytes=100_000, admit_on_second=False)
     assert not store.admit("a")
 
 
