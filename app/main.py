@@ -10,14 +10,12 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from app import openapi, problems
 from app.dataset.catalog import Catalog, build_catalog
 from app.dataset.db import DatabaseUnavailable, open_readonly
-from app.http_cache import HttpCache
-from app.middleware import MethodGuard, RequestLimits, SecurityHeaders
+from app.edge import edge
 from app.routes import (
     agreements,
     countries,
@@ -114,6 +112,7 @@ def create_api(ctx: Context) -> FastAPI:
         generate_unique_id_function=_operation_id,
         swagger_ui_parameters={"defaultModelsExpandDepth": 0},
         servers=[{"url": "/", "description": "The server that serves this document"}],
+        redirect_slashes=False,  # app/edge/limits.py redirects, never naming the Host
     )
     problems.install(api)
     for router in ROUTERS:
@@ -124,32 +123,11 @@ def create_api(ctx: Context) -> FastAPI:
 
 
 def create_app(settings: Settings | None = None) -> ASGIApp:
-    """The served application: the edge layers, outermost first, around FastAPI."""
+    """The served application: the edge layers (app/edge/), outermost first, around FastAPI."""
     settings = settings or Settings()
     db, catalog = load_catalog(settings)
     api = create_api(Context(catalog, db))
-    # Outermost first: request limits and the response cache, then security headers, CORS
-    # and the method guard. CORS runs inside the cache, so the cache keys on Origin too.
-    app: ASGIApp = RequestLimits(
-        HttpCache(
-            SecurityHeaders(
-                CORSMiddleware(
-                    MethodGuard(api),
-                    allow_origins=settings.cors_origins,
-                    allow_credentials=False,
-                    allow_methods=problems.ALLOWED_METHODS.split(", "),
-                    allow_headers=["Accept", "If-None-Match", "Content-Type"],
-                    expose_headers=["ETag", "Link", "X-Total-Count", "Content-Disposition"],
-                    max_age=86400,
-                )
-            ),
-            max_entries=settings.response_cache_entries,
-            max_bytes=settings.response_cache_bytes,
-            cache_control=f"public, max-age={settings.cache_max_age}, "
-            f"stale-while-revalidate={settings.cache_stale_while_revalidate}",
-            key_headers=("origin",),
-        )
-    )
+    app = edge(api, api, settings)
     # Everything built so far lives as long as the process: out of the collector's view.
     gc.collect()
     gc.freeze()

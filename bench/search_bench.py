@@ -5,8 +5,9 @@
 Builds the database from seeds/ with the real loader into a temporary directory, creates the
 real app with the response cache turned off (`Settings(response_cache_entries=0)`, so every
 request runs the search rather than a cache lookup), and sends every query of the ranking
-table in tests/test_search.py `--repeat` times through the whole app: every middleware,
-parameter validation, FTS5, JSON and ETag. No sockets, no server. Three timings:
+table in tests/support.py (which tests/test_search.py checks) `--repeat` times through the
+whole app: every middleware, parameter validation, FTS5, JSON and ETag. No sockets, no
+server. Three timings:
 
 * ASGI: the app called as the ASGI spec says (scope, receive, send), timed from the call
   to the last body message: the time the API takes to answer. This is the figure checked
@@ -39,10 +40,11 @@ if str(ROOT) not in sys.path:  # run as a script: make `app` and `tests` importa
     sys.path.insert(0, str(ROOT))
 
 from app import build  # noqa: E402
+from app.dataset.db import open_readonly  # noqa: E402
+from app.dataset.search import search as run_search  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.routes.search import run_search  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from tests.test_search import TOP_HIT_QUERIES  # noqa: E402
+from tests.support import TOP_HIT_QUERIES  # noqa: E402
 
 TARGET_MS = 2.0
 
@@ -144,8 +146,8 @@ async def main(repeat: int) -> int:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             plain, _ = await time_requests(client, queries, repeat, {"Accept-Encoding": "identity"})
             gzipped, _ = await time_requests(client, queries, repeat, {"Accept-Encoding": "gzip"})
-        db = app.state.db
-        direct = time_calls(lambda q: run_search(db, q, None), queries, repeat)
+        db = open_readonly(db_path)
+        direct = time_calls(lambda q: run_search(db, q), queries, repeat)
         db.close()
 
     median_ms = statistics.median(asgi) * 1000

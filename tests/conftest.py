@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.types import ASGIApp
 
 from app.build import load
 
@@ -46,7 +46,7 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def build(db_path: Path, **settings: Any) -> FastAPI:
+def build(db_path: Path, **settings: Any) -> ASGIApp:
     """The real app over the database at `db_path`, with any settings changed."""
     from app.main import create_app
     from app.settings import Settings

@@ -3,7 +3,7 @@
 `summit-api serve` builds the app before it hands over to uvicorn, so a missing, corrupt
 or foreign file stops the start-up with exit status 1 and a message on stderr, for one
 worker or several (uvicorn would otherwise respawn failing workers forever), instead of
-a server that answers 5xx. Plain `uvicorn app.main:app` fails at start-up as well.
+a server that answers 5xx. Plain `uvicorn --factory app.main:create_app` fails at start-up as well.
 What the loader does when it is killed mid-way is tests/test_loader.py's business.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_hostile import live_server, raw_request
+from tests.support import live_server, raw_request
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60  # a hang (a server that never exits) fails the test instead
@@ -132,7 +132,7 @@ def test_serve_refuses_a_bad_database(
 def test_plain_uvicorn_fails_at_start_up(kind: str, db_path: Path, tmp_path: Path) -> None:
     database = tmp_path / "summit.db"
     BAD_DATABASES[kind](database, db_path)
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "0"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", "0"]
     result = _start(command, database)
     assert result.returncode != 0
     assert str(database) in result.stderr
@@ -147,4 +147,4 @@ def test_a_database_removed_under_a_running_server(db_path: Path, tmp_path: Path
         database.unlink()
         for target in (b"/countries/kg", b"/search?q=glacier", b"/health"):
             request = b"GET " + target + b" HTTP/1.1\r\nHost: t\r\n\r\n"
-            assert raw_request(server, request).status == 200, target
+            assert raw_request(server, request).status_code == 200, target

@@ -25,8 +25,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import SEEDS
+from tests.support import PROBLEM, assert_problem
 
-PROBLEM = "application/problem+json"
 Params = dict[str, Any]
 Item = dict[str, Any]
 
@@ -73,6 +73,14 @@ FILTERED: list[tuple[str, Params]] = [
 ]
 
 
+def accepted_values(error: dict[str, Any]) -> list[str]:
+    """The values an error's `accepted` lists: "one of: a, b, c (repeated, or ...)"."""
+    accepted: str = error["accepted"]
+    assert accepted.startswith("one of: "), accepted
+    listed = accepted.removeprefix("one of: ").split(" (", 1)[0]
+    return re.split(r",\s*", listed.strip())
+
+
 def get_json(client: TestClient, path: str, params: Params | None = None) -> Any:
     response = client.get(path, params=params or {})
     assert response.status_code == 200, response.text
@@ -85,23 +93,6 @@ def all_items(client: TestClient, path: str, params: Params) -> list[Item]:
     assert body["total"] == len(body["items"]) > 0, "fits on one page"
     items: list[Item] = body["items"]
     return items
-
-
-def assert_problem(response: Any, status: int, parameter: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert parameter in [e["name"] for e in body["errors"]]
-    return body
-
-
-def accepted_values(error: dict[str, Any]) -> list[str]:
-    """The values an error's `accepted` lists: "one of: a, b, c (repeated, or ...)"."""
-    accepted: str = error["accepted"]
-    assert accepted.startswith("one of: "), accepted
-    listed = accepted.removeprefix("one of: ").split(" (", 1)[0]
-    return re.split(r",\s*", listed.strip())
 
 
 def single_resources(client: TestClient) -> list[str]:

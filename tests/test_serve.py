@@ -13,11 +13,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.dataset.db import DatabaseUnavailable
+from app.dataset.db import DatabaseUnavailable, open_readonly
 from app.main import create_app
 from app.settings import Settings
 from tests.expected import page, priorities_of
-from tests.server import ROOT, env_for, free_port, running, uvicorn_command
+from tests.support import PROBLEM, ROOT, env_for, free_port, running, uvicorn_command
 
 
 def summit_api() -> list[str]:
@@ -45,7 +45,7 @@ def test_uvicorn_serves_country_priorities_over_http(db_path: Path, tmp_path: Pa
         assert (head.status_code, head.content) == (200, b"")
         missing = http.get("/countries/atlantis/priorities")
         assert missing.status_code == 404
-        assert missing.headers["content-type"] == "application/problem+json"
+        assert missing.headers["content-type"] == PROBLEM
         assert http.post("/countries/kg/priorities").status_code == 405
 
 
@@ -142,7 +142,7 @@ def test_the_serving_connection_cannot_write(db_path: Path, tmp_path: Path) -> N
     shutil.copyfile(db_path, copy)
     digest = hashlib.sha256(copy.read_bytes()).hexdigest()
     app = create_app(Settings(database_url=f"sqlite:///{copy}"))
-    db: sqlite3.Connection = app.state.db
+    db = open_readonly(copy)  # the serving side's one way of opening the file
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         db.execute("UPDATE countries SET name = 'Kirghizia' WHERE id = 'kg'")
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
