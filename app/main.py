@@ -10,17 +10,15 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import problems, schemas
 from app.catalog import Catalog, build_catalog
 from app.db import DatabaseUnavailable, open_readonly
+from app.edge import edge
 from app.examples import response_examples, search_example
 from app.fast_lane import FastLane
-from app.http_cache import HttpCache
 from app.listing import reject_unknown_params
-from app.middleware import MethodGuard, RequestLimits, SecurityHeaders
 from app.routes import (
     agreements,
     countries,
@@ -143,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(reject_unknown_params)],
         swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+        redirect_slashes=False,  # app/edge/limits.py redirects, never naming the Host
     )
     app.state.db = db
     app.state.catalog = catalog
@@ -151,39 +150,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.openapi = lambda: _openapi(app, catalog)  # type: ignore[method-assign]
 
-    # The edge, outermost first: request limits and the response cache, then security
-    # headers, CORS and the method guard, then the fast lane (app/fast_lane.py), which
-    # answers successful GETs from FastAPI's own routes and validators without FastAPI's
-    # per-request machinery and hands everything else to FastAPI. So a cache hit costs
-    # about what a bare ASGI app does and a miss little more than the route's own work
-    # (bench/). CORS runs inside the cache, so the cache keys on Origin too.
+    # The edge (app/edge/): request limits and the edge's own answers, the response cache,
+    # security headers and CORS; then the fast lane (app/fast_lane.py), which answers
+    # successful GETs from FastAPI's own routes and validators without FastAPI's per-request
+    # machinery and hands everything else to FastAPI.
     fastapi_stack = partial(FastAPI.__call__, app)
     inner: ASGIApp = fastapi_stack
     if settings.fast_lane:
         inner = app.state.fast_lane = FastLane(app, fastapi_stack)
-    inner = SecurityHeaders(
-        CORSMiddleware(
-            MethodGuard(inner),
-            allow_origins=settings.cors_origins,
-            allow_credentials=False,
-            allow_methods=problems.ALLOWED_METHODS.split(", "),
-            allow_headers=["Accept", "If-None-Match", "Content-Type"],
-            expose_headers=["ETag", "Link", "X-Total-Count", "Content-Disposition"],
-            max_age=86400,
-        )
-    )
     app.__class__ = SummitAPI
     assert isinstance(app, SummitAPI)
-    app.edge = RequestLimits(
-        HttpCache(
-            inner,
-            max_entries=settings.response_cache_entries,
-            max_bytes=settings.response_cache_bytes,
-            cache_control=f"public, max-age={settings.cache_max_age}, "
-            f"stale-while-revalidate={settings.cache_stale_while_revalidate}",
-            key_headers=("origin",),
-        )
-    )
+    app.edge = edge(app, inner, settings)
     return app
 
 

@@ -25,14 +25,11 @@ bench/results/ (git-ignored). Needs wrk (Debian: `apt-get install -y wrk`) and t
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +39,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make `tests` importable
+    sys.path.insert(0, str(ROOT))
+
+from tests.support import free_port, stop, wait_until_ready  # noqa: E402
+from tests.support import http_get as get  # noqa: E402
+
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
 UVICORN_FLAGS = [
@@ -153,33 +156,7 @@ class Server:
         return int(match.group(1)) / 1024 if match else float("nan")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def get(
-    port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 5
-) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Status, headers (names in lower case, in order) and body of one GET."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, [(k.lower(), v) for k, v in response.getheaders()], response.read()
-    finally:
-        conn.close()
+        stop(self.process)
 
 
 def pinned(cpu: str, argv: list[str], pin: bool) -> list[str]:
@@ -196,19 +173,12 @@ def start_server(
     )
     began = time.perf_counter()
     process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **env})
-    while True:
-        try:
-            status, _, _ = get(port, url, timeout=1)
-            if status == 200:
-                return Server(name, process, port, time.perf_counter() - began)
-        except OSError:
-            pass
-        if process.poll() is not None:
-            raise SystemExit(f"{name} exited with {process.returncode} before answering")
-        if time.perf_counter() - began > timeout:
-            process.kill()
-            raise SystemExit(f"{name} did not answer 200 on {url} within {timeout} s")
-        time.sleep(0.002)
+    try:
+        wait_until_ready(process, port, url, timeout, poll=0.002)
+    except AssertionError as exc:
+        stop(process)
+        raise SystemExit(f"{name}: {exc}") from exc
+    return Server(name, process, port, time.perf_counter() - began)
 
 
 def parse_duration_ms(text: str) -> float:

@@ -5,8 +5,9 @@
 Builds the database from seeds/ with the real loader into a temporary directory, creates the
 real app with the response cache turned off (`Settings(response_cache_entries=0)`, so every
 request runs the search rather than a cache lookup), and sends every query of the ranking
-table in tests/test_search.py `--repeat` times through the whole app: every middleware,
-parameter validation, FTS5, JSON and ETag. No sockets, no server. Three timings:
+table in tests/support.py (which tests/test_search.py checks) `--repeat` times through the
+whole app: every middleware, parameter validation, FTS5, JSON and ETag. No sockets, no
+server. Three timings:
 
 * ASGI: the app called as the ASGI spec says (scope, receive, send), timed from the call
   to the last body message: the time the API takes to answer. This is the figure checked
@@ -42,7 +43,7 @@ from app import build  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.routes.search import run_search  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from tests.test_search import TOP_HIT_QUERIES  # noqa: E402
+from tests.support import TOP_HIT_QUERIES  # noqa: E402
 
 TARGET_MS = 2.0
 

@@ -21,21 +21,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT, env_for, free_port, serve_command, stop, wait_until_ready
+
 EXPECTED_STATUSES = {200, 304, 400, 404, 405, 414, 422}
 MiB = 1024 * 1024
 
@@ -167,55 +165,29 @@ def rss_bytes(pid: int) -> int:
 
 
 @contextmanager
-def server(database: Path, workers: int) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
-    command = [sys.executable, "-m", "app.cli", "serve", "--port", "0"]
-    command += ["--workers", str(workers)]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert process.stderr is not None
-    port: list[int] = []
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def drain() -> None:
-        assert process.stderr is not None
-        for raw in process.stderr:
-            line = raw.decode("utf-8", "replace").rstrip()
-            lines.append(line)
-            match = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", line)
-            if match:
-                port.append(int(match.group(1)))
-                ready.set()
-        ready.set()
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        ready.wait(60)
-        if not port:
-            raise RuntimeError("the server did not start:\n" + "\n".join(lines))
-        url = f"http://127.0.0.1:{port[0]}"
-        deadline = time.monotonic() + 60
-        started = 0
-        while time.monotonic() < deadline and started < workers:
-            started = sum("Application startup complete" in line for line in lines)
-            time.sleep(0.1)
-        with urllib.request.urlopen(url + "/health", timeout=10) as response:
-            assert response.status == 200
-        yield process, url
-        if any("Traceback" in line for line in lines):
-            raise AssertionError("the server logged a traceback:\n" + "\n".join(lines[-50:]))
-    finally:
-        process.terminate()
+def server(
+    database: Path, workers: int, log: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`summit-api serve --workers N` on a free port, logging to `log`; yields once every
+    worker has started and /health answers. A traceback in the log fails the soak."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            serve_command(port, workers), cwd=ROOT, env=env_for(database), stdout=out, stderr=out
+        )
         try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
-        reader.join(5)
-        process.stderr.close()
+            wait_until_ready(process, port, timeout=60, log_path=log)
+            deadline = time.monotonic() + 60
+            while log.read_text().count("Application startup complete") < workers:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the workers did not start:\n" + log.read_text())
+                time.sleep(0.1)
+            yield process, f"http://127.0.0.1:{port}"
+            if "Traceback" in log.read_text():
+                tail = log.read_text().splitlines()[-50:]
+                raise AssertionError("the server logged a traceback:\n" + "\n".join(tail))
+        finally:
+            stop(process)
 
 
 def run_wrk(url: str, script: Path, phase: Phase, connections: int, threads: int, pid: int) -> None:
@@ -278,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         build.load(ROOT / "seeds", database)
         script = Path(folder) / "mix.lua"
         script.write_text(LUA)
-        with server(database, args.workers) as (process, url):
+        with server(database, args.workers, Path(folder) / "serve.log") as (process, url):
             idle = rss_bytes(process.pid)
             print(f"server {url}, {args.workers} workers; RSS idle {idle / MiB:.1f} MiB")
             phases = [Phase("fill", args.fill), Phase("soak", args.soak)]

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.expected import COUNTRIES, COUNTRY_SEEDS, by_id, page, priorities_of
+from tests.support import PROBLEM
 
 KYRGYZSTAN = {
     "id": "kg",
@@ -183,7 +184,7 @@ def test_country_priorities_paginate(client: TestClient) -> None:
 def test_unknown_country_is_404_naming_it(client: TestClient, key: str) -> None:
     response = client.get(f"/countries/{key}")
     assert response.status_code == 404
-    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["content-type"] == PROBLEM
     assert response.json() == {
         "type": "/problems/not-found",
         "title": "Not found",

@@ -19,10 +19,10 @@ from openapi_schema_validator import OAS31Validator
 from openapi_schema_validator import validate as validate_schema
 from openapi_spec_validator import validate as validate_spec
 
-from tests.server import free_port, running, uvicorn_command
+from tests.support import PROBLEM, free_port, running, uvicorn_command
 
 CHROMIUM = Path("/usr/bin/chromium")
-PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+PROBLEM_CONTENT = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 CONTENT_TYPES = {
     ".css": ("text/css",),
     ".js": ("text/javascript", "application/javascript"),

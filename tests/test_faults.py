@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_hostile import live_server, raw_request
+from tests.support import live_server, raw_request
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60  # a hang (a server that never exits) fails the test instead
@@ -147,4 +147,4 @@ def test_a_database_removed_under_a_running_server(db_path: Path, tmp_path: Path
         database.unlink()
         for target in (b"/countries/kg", b"/search?q=glacier", b"/health"):
             request = b"GET " + target + b" HTTP/1.1\r\nHost: t\r\n\r\n"
-            assert raw_request(server, request).status == 200, target
+            assert raw_request(server, request).status_code == 200, target

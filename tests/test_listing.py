@@ -20,8 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import SEEDS
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
 Params = dict[str, Any]
 Item = dict[str, Any]
 
@@ -79,15 +79,6 @@ def all_items(client: TestClient, path: str, params: Params) -> list[Item]:
     assert body["total"] == len(body["items"]) > 0, "fits on one page"
     items: list[Item] = body["items"]
     return items
-
-
-def assert_problem(response: Any, status: int, parameter: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert parameter in [e["name"] for e in body["errors"]]
-    return body
 
 
 def single_resources(client: TestClient) -> list[str]:

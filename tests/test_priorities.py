@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import ids
 from tests.expected import PRIORITIES, PRIORITY_SEEDS, by_id, page
+from tests.support import PROBLEM
 
 
 def test_list_priorities(client: TestClient) -> None:
@@ -104,7 +105,7 @@ def test_unknown_filter_values_are_422(
 ) -> None:
     response = client.get(f"/priorities?{query}")
     assert response.status_code == 422
-    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["content-type"] == PROBLEM
     [error] = response.json()["errors"]
     assert error["name"] == name
     assert accepted in error["accepted"]

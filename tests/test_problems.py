@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-PROBLEM = "application/problem+json"
+from tests.support import PROBLEM, assert_problem
+
 ALLOW = "GET, HEAD, OPTIONS"
 ORIGIN = "https://newsroom.example"
 
@@ -26,22 +25,12 @@ ITEMS = [
 UNKNOWN_PATHS = ["/nope", "/countries/kg/leaders", "/v1/countries", "/admin"]
 
 
-def problem(response: Any, status: int) -> dict[str, Any]:
-    """The response is a problem of `status` with every RFC 9457 member; return its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status", "detail", "instance"} <= set(body)
-    return body
-
-
 # --- 404 -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("url", "what", "id_"), ITEMS)
 def test_404_names_the_unknown_id(client: TestClient, url: str, what: str, id_: str) -> None:
-    assert problem(client.get(url), 404) == {
+    assert assert_problem(client.get(url), 404) == {
         "type": "/problems/not-found",
         "title": "Not found",
         "status": 404,
@@ -52,7 +41,7 @@ def test_404_names_the_unknown_id(client: TestClient, url: str, what: str, id_: 
 
 @pytest.mark.parametrize("url", UNKNOWN_PATHS)
 def test_404_for_a_path_that_is_not_in_the_api(client: TestClient, url: str) -> None:
-    assert problem(client.get(url), 404) == {
+    assert assert_problem(client.get(url), 404) == {
         "type": "/problems/not-found",
         "title": "Not found",
         "status": 404,
@@ -65,7 +54,7 @@ def test_404_for_a_path_that_is_not_in_the_api(client: TestClient, url: str) -> 
 
 
 def test_unknown_parameter_names_the_accepted_ones(client: TestClient) -> None:
-    assert problem(client.get("/countries?colour=red&limt=5"), 400) == {
+    assert assert_problem(client.get("/countries?colour=red&limt=5"), 400) == {
         "type": "/problems/bad-request",
         "title": "Bad request",
         "status": 400,
@@ -113,7 +102,7 @@ def test_unknown_parameter_names_the_accepted_ones(client: TestClient) -> None:
 def test_unknown_parameter_on_every_kind_of_endpoint(
     client: TestClient, url: str, accepted: str
 ) -> None:
-    body = problem(client.get(url), 400)
+    body = assert_problem(client.get(url), 400)
     [error] = body["errors"]
     assert error["message"] == "unknown parameter"
     assert error["accepted"] == accepted
@@ -121,7 +110,7 @@ def test_unknown_parameter_on_every_kind_of_endpoint(
 
 
 def test_a_parameter_given_twice_is_400(client: TestClient) -> None:
-    body = problem(client.get("/priorities?country=kg&country=tj"), 400)
+    body = assert_problem(client.get("/priorities?country=kg&country=tj"), 400)
     assert body["errors"] == [
         {
             "location": "query",
@@ -136,7 +125,7 @@ def test_a_parameter_given_twice_is_400(client: TestClient) -> None:
 
 
 def test_422_names_the_parameter_and_what_it_accepts(client: TestClient) -> None:
-    body = problem(client.get("/priorities?limit=201"), 422)
+    body = assert_problem(client.get("/priorities?limit=201"), 422)
     assert body["type"] == "/problems/invalid-parameter"
     assert body["title"] == "Invalid parameter"
     assert body["instance"] == "/priorities"
@@ -146,7 +135,9 @@ def test_422_names_the_parameter_and_what_it_accepts(client: TestClient) -> None
 
 
 def test_422_names_every_bad_parameter(client: TestClient) -> None:
-    body = problem(client.get("/priorities?country=atlantis&theme=tourism&summit=rome-2030"), 422)
+    body = assert_problem(
+        client.get("/priorities?country=atlantis&theme=tourism&summit=rome-2030"), 422
+    )
     assert [e["name"] for e in body["errors"]] == ["country", "theme", "summit"]
     assert body["detail"] == "Invalid parameter(s): country, theme, summit."
     accepted = {e["name"]: e["accepted"] for e in body["errors"]}
@@ -156,20 +147,20 @@ def test_422_names_every_bad_parameter(client: TestClient) -> None:
 
 
 def test_422_names_every_bad_paging_parameter(client: TestClient) -> None:
-    body = problem(client.get("/countries?limit=0&offset=-1"), 422)
+    body = assert_problem(client.get("/countries?limit=0&offset=-1"), 422)
     assert sorted(e["name"] for e in body["errors"]) == ["limit", "offset"]
     assert all(e["accepted"] for e in body["errors"])
 
 
 def test_422_on_agreements_and_statements_name_every_bad_filter(client: TestClient) -> None:
-    body = problem(client.get("/agreements?summit=x&party=y&theme=z"), 422)
+    body = assert_problem(client.get("/agreements?summit=x&party=y&theme=z"), 422)
     assert [e["name"] for e in body["errors"]] == ["summit", "party", "theme"]
-    body = problem(client.get("/statements?speaker=x&country=y&summit=z"), 422)
+    body = assert_problem(client.get("/statements?speaker=x&country=y&summit=z"), 422)
     assert sorted(e["name"] for e in body["errors"]) == ["country", "speaker", "summit"]
 
 
 def test_overlong_id_is_422_on_the_path(client: TestClient) -> None:
-    body = problem(client.get("/countries/" + "k" * 81), 422)
+    body = assert_problem(client.get("/countries/" + "k" * 81), 422)
     [error] = body["errors"]
     assert (error["location"], error["name"]) == ("path", "country_id")
     assert "80" in error["accepted"]
@@ -201,7 +192,7 @@ def test_malformed_input_never_yields_5xx(client: TestClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
-        problem(response, response.status_code)
+        assert_problem(response, response.status_code)
     assert "set-cookie" not in response.headers
 
 
@@ -213,7 +204,7 @@ def test_malformed_input_never_yields_5xx(client: TestClient, url: str) -> None:
 def test_405_with_allow_for_every_other_method(client: TestClient, method: str, url: str) -> None:
     response = client.request(method, url, content=b'{"name": "x"}')
     assert response.headers["allow"] == ALLOW
-    assert problem(response, 405) == {
+    assert assert_problem(response, 405) == {
         "type": "/problems/method-not-allowed",
         "title": "Method not allowed",
         "status": 405,

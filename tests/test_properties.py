@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 
 from app.db import open_readonly
 from app.routes.search import TYPES, run_search
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
 MAX_EXAMPLES = 150
 BOUNDED = settings(
     max_examples=MAX_EXAMPLES,
@@ -124,10 +124,7 @@ def test_the_query_builder_always_writes_valid_fts5(
 def assert_no_server_error(response: Any) -> None:
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
-        assert response.headers["content-type"].startswith(PROBLEM), response.text
-        body = response.json()
-        assert body["status"] == response.status_code
-        assert {"type", "title", "status", "detail", "instance"} <= set(body)
+        assert_problem(response)
 
 
 @BOUNDED

@@ -1,7 +1,8 @@
 """GET /search: diacritic- and alias-insensitive, prefix-matching, ranked FTS5 search.
 
 The table below is what a typeahead user types and the hit they expect at the top. The
-benchmark (bench/search_bench.py) times /search over the same queries.
+table is in tests/support.py: the benchmark (bench/search_bench.py) times /search over
+the same queries.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-PROBLEM = "application/problem+json"
+from tests.support import TOP_HIT_QUERIES, TOP_HITS, assert_problem
+
 HIT_KEYS = {"type", "id", "title", "snippet", "url", "score"}
 COLLECTION_OF = {
     "country": "countries",
@@ -26,89 +28,6 @@ COLLECTION_OF = {
     "theme": "themes",
     "source": "sources",
 }
-JAPAROV = ("leader", "sadyr-japarov")
-RAHMON = ("leader", "emomali-rahmon")
-BERDIMUHAMEDOW = ("leader", "serdar-berdimuhamedow")
-MIRZIYOYEV = ("leader", "shavkat-mirziyoyev")
-CEBOTAREV = ("statement", "cebotarev-first-international-legal-document")
-
-# (what the user types, the (type, id) they expect first)
-TOP_HITS: list[tuple[str, tuple[str, str]]] = [
-    # the Kyrgyz president, however his name is written
-    ("zaparov", JAPAROV),
-    ("Žaparov", JAPAROV),
-    ("ZAPAROV", JAPAROV),
-    ("žAPAROV", JAPAROV),
-    ("Z\u030caparov", JAPAROV),  # decomposed (NFD) Ž, as some keyboards send it
-    ("ＺＡＰＡＲＯＶ", JAPAROV),  # fullwidth
-    ("Japarov", JAPAROV),
-    ("japarov", JAPAROV),
-    ("Zhaparov", JAPAROV),
-    ("Sadyr Žaparov", JAPAROV),
-    ("sadyr zhaparov", JAPAROV),
-    ("SaDyR", JAPAROV),
-    ("japa", JAPAROV),
-    # the Tajik president
-    ("Rahmon", RAHMON),
-    ("Rakhmon", RAHMON),
-    ("RAKHMON", RAHMON),
-    ("emomali", RAHMON),
-    ("Emomali Rakhmon", RAHMON),
-    # the Turkmen president
-    ("Berdimuhamedow", BERDIMUHAMEDOW),
-    ("Berdymukhamedov", BERDIMUHAMEDOW),
-    ("Berdimuhamedov", BERDIMUHAMEDOW),
-    ("berdy", BERDIMUHAMEDOW),
-    ("serdar", BERDIMUHAMEDOW),
-    # the Uzbek, Kazakh and Chinese presidents
-    ("mirz", MIRZIYOYEV),
-    ("Mirziyoyev", MIRZIYOYEV),
-    ("tokay", ("leader", "kassym-jomart-tokayev")),
-    ("Kassym-Jomart", ("leader", "kassym-jomart-tokayev")),
-    ("xi jinping", ("leader", "xi-jinping")),
-    ("jinp", ("leader", "xi-jinping")),
-    # a speaker with no record of their own is found through what he said
-    ("Čebotarev", CEBOTAREV),
-    ("cebotarev", CEBOTAREV),
-    ("CEBOTAREV", CEBOTAREV),
-    ("Chebotarev", CEBOTAREV),
-    ("andrei chebotarev", CEBOTAREV),
-    ("cebo", CEBOTAREV),
-    # prefixes and several words
-    ("glacier centre", ("priority", "astana-2025-tj-glacier-centre-dushanbe")),
-    ("dushanbe glac", ("priority", "astana-2025-tj-glacier-centre-dushanbe")),
-    ("rare earth", ("theme", "rare-earths")),
-    ("rare earth processing", ("priority", "astana-2025-kg-rare-earth-processing")),
-    ("electronic silk road", ("priority", "astana-2025-uz-electronic-silk-road")),
-    ("Electronic Silk", ("priority", "astana-2025-uz-electronic-silk-road")),
-    ("ELECTRONIC silk ROAD", ("priority", "astana-2025-uz-electronic-silk-road")),
-    ("natural gas", ("priority", "astana-2025-tm-natural-gas-diversification")),
-    ("belt and road", ("theme", "belt-and-road")),
-    (
-        "eternal good",
-        ("agreement", "treaty-on-eternal-good-neighborliness-friendship-and-cooperation"),
-    ),
-    (
-        "eternal neighbourhood",
-        ("agreement", "treaty-on-eternal-good-neighborliness-friendship-and-cooperation"),
-    ),
-    ("yuan", ("agreement", "astana-2025-cny-1-5-billion-for-central-asia")),
-    # summits by city, with and without the apostrophe; countries by name and code
-    ("xian", ("summit", "xian-2023")),
-    ("Xi'an", ("summit", "xian-2023")),
-    ("Xi’an 2023", ("summit", "xian-2023")),
-    ("astana 2025", ("summit", "astana-2025")),
-    ("kyrgyz", ("country", "kg")),
-    ("KGZ", ("country", "kg")),
-    ("417", ("country", "kg")),
-    ("bishkek", ("country", "kg")),
-    ("turkmenistan", ("country", "tm")),
-    # the author: his own statement (a speaker's name is that record's alias) before the
-    # article he wrote (sources rank a little below the records they support)
-    ("rozanskij", ("statement", "rozanskij-relations-develop-through-kazakhstan")),
-    ("rozanskij beijing", ("source", "asianews-2025-06-26-astana-summit")),
-]
-TOP_HIT_QUERIES = [q for q, _ in TOP_HITS]
 
 LEADER_ALIASES = {
     "sadyr-japarov": ["zaparov", "Žaparov", "ZAPAROV", "Japarov", "Zhaparov"],
@@ -188,17 +107,6 @@ def fold(text: str) -> str:
     """Case- and diacritic-folded text, as a reader compares names."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def assert_problem(response: Any, status: int, parameter: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status", "detail", "instance"} <= set(body)
-    assert parameter in body["detail"]
-    assert parameter in [e["name"] for e in body["errors"]]
-    return body
 
 
 # --- ranking -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from app.db import DatabaseUnavailable
 from app.main import create_app
 from app.settings import Settings
 from tests.expected import page, priorities_of
-from tests.server import ROOT, env_for, free_port, running, uvicorn_command
+from tests.support import PROBLEM, ROOT, env_for, free_port, running, uvicorn_command
 
 
 def summit_api() -> list[str]:
@@ -45,7 +45,7 @@ def test_uvicorn_serves_country_priorities_over_http(db_path: Path, tmp_path: Pa
         assert (head.status_code, head.content) == (200, b"")
         missing = http.get("/countries/atlantis/priorities")
         assert missing.status_code == 404
-        assert missing.headers["content-type"] == "application/problem+json"
+        assert missing.headers["content-type"] == PROBLEM
         assert http.post("/countries/kg/priorities").status_code == 405
 
 

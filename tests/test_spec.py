@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
-from tests.test_typed_client import CLIENT, ensure_node_modules
+from tests.support import CLIENT, ensure_node_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 

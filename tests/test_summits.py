@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.expected import AGREEMENTS, SUMMITS, by_id, page
+from tests.support import PROBLEM
 
 EMPTY_PAGE = {"items": [], "total": 0, "limit": 50, "offset": 0}
 
@@ -128,7 +129,7 @@ def test_summit_agreements_paginate(client: TestClient) -> None:
 def test_unknown_summit_is_404_naming_it(client: TestClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 404
-    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["content-type"] == PROBLEM
     assert response.json() == {
         "type": "/problems/not-found",
         "title": "Not found",

@@ -19,31 +19,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.test_hostile import LiveServer, live_server
+from tests.support import CLIENT, LiveServer, ensure_node_modules, live_server
 
-CLIENT = Path(__file__).resolve().parent.parent / "clients" / "ts"
 BIN = CLIENT / "node_modules" / ".bin"
 GENERATED = CLIENT / "src" / "generated" / "openapi.ts"
 TSC_ERROR = re.compile(r"^src/misuse\.ts\((\d+),(\d+)\): error (TS\d+): (.*)$")
-
-
-def ensure_node_modules() -> None:
-    """`npm ci` when node_modules is missing or older than the lock file."""
-    if shutil.which("npm") is None or shutil.which("node") is None:
-        pytest.fail("node and npm are needed for the typed client and the Spectral lint")
-    installed = CLIENT / "node_modules" / ".package-lock.json"
-    lock = CLIENT / "package-lock.json"
-    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    result = subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-        cwd=CLIENT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def run(*command: str | Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:

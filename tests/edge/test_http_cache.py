@@ -1,13 +1,12 @@
-"""The HTTP cache layer (app/http_cache.py): ETag, 304, Vary, gzip, HEAD, and the bounded
-response cache, over HTTP against the real app."""
+"""The HTTP cache layer (app/edge/http_cache.py): ETag, 304, Vary, gzip, HEAD, which request
+headers select a stored response, and what a route can ask of the cache; over HTTP against
+the real app."""
 
 from __future__ import annotations
 
 import gzip
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import httpx2
@@ -17,17 +16,23 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
-from app.http_cache import HttpCache, accepts_gzip, etag_matches, normalise_query
+from app.edge.http_cache import HttpCache
 from tests.conftest import build
-from tests.server import free_port, running, uvicorn_command
+from tests.support import (
+    GZIP,
+    IDENTITY,
+    PROBLEM,
+    STRONG_ETAG,
+    STRONG_GZIP_ETAG,
+    cache_of,
+    free_port,
+    raw_get,
+    running,
+    uvicorn_command,
+)
 
 URL = "/countries/kg/priorities"
-IDENTITY = {"Accept-Encoding": "identity"}
-GZIP = {"Accept-Encoding": "gzip"}
-STRONG_ETAG = re.compile(r'^"[0-9a-f]{32}"$')
-STRONG_GZIP_ETAG = re.compile(r'^"[0-9a-f]{32}-gz"$')
 DEFAULT_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=60"
 
 
@@ -38,24 +43,10 @@ def fresh(db_path: Path) -> Iterator[TestClient]:
         yield test_client
 
 
-def cache_of(app: ASGIApp) -> HttpCache:
-    """The HttpCache instance inside an app's middleware stack (built on the first request)."""
-    layer: object = getattr(app, "edge", app)
-    while not isinstance(layer, HttpCache):
-        layer = getattr(layer, "app")  # noqa: B009 - every layer keeps the next in `.app`
-    return layer
-
-
 def comparable(response: httpx2.Response) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers (less Date, which the server adds) and the body as sent."""
     headers = [(k, v) for k, v in response.headers.multi_items() if k != "date"]
     return response.status_code, headers, response.content
-
-
-def raw_get(client: TestClient, url: str, headers: dict[str, str]) -> tuple[httpx2.Headers, bytes]:
-    """The body as it went over the wire, not decompressed."""
-    with client.stream("GET", url, headers=headers) as response:
-        return response.headers, b"".join(response.iter_raw())
 
 
 # --- ETag, Cache-Control, Vary -----------------------------------------------------------
@@ -300,43 +291,6 @@ def test_equivalent_query_strings_share_an_entry(fresh: TestClient) -> None:
     assert after["hits"] == stats["hits"] + 3
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [
-        b"limit=5&offset=2",
-        b"sort=-id,name&fields=id,url&limit=1",
-        b"a=1&a=2&b=&c",
-        b"&&a=1&&",
-        b"=x&a",
-        b"x=1,2&x=3",
-        b"Z=1&a=2&_=3&.=4&~=5&-=6",
-        b"",
-        b"a",
-        b",=,",
-    ],
-)
-def test_the_plain_query_shortcut_matches_the_full_parse(raw: bytes) -> None:
-    from urllib.parse import parse_qsl, urlencode
-
-    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
-    pairs.sort(key=lambda pair: pair[0])
-    assert normalise_query(raw) == urlencode(pairs)
-
-
-def test_normalise_query() -> None:
-    assert normalise_query(b"") == ""
-    assert normalise_query(b"b=2&a=1") == "a=1&b=2"
-    assert normalise_query(b"b=2&a=x&a=y&a=w") == "a=x&a=y&a=w&b=2"  # stable
-    assert normalise_query(b"q=caf%C3%A9&x=a+b") == normalise_query(b"x=a%20b&q=caf%c3%a9")
-    # Raw bytes are read as Latin-1, as Starlette reads them: not the same as %C3%A9.
-    assert normalise_query(b"q=caf\xc3\xa9") != normalise_query(b"q=caf%C3%A9")
-    assert normalise_query(b"a=%2C&a=,") == "a=%2C&a=%2C"
-    assert normalise_query(b"a") == "a="
-    # Over MAX_MEMO_KEY bytes (not memoised); invalid UTF-8 decodes to U+FFFD, as in Starlette.
-    assert normalise_query(b"k=" + b"%FF" * 300) == "k=" + "%EF%BF%BD" * 300
-    assert normalise_query(b"a=b=c") == "a=b%3Dc"  # not plain: the full parse
-
-
 def test_the_representation_headers_select_the_variant(fresh: TestClient) -> None:
     for _ in range(2):  # each variant stored on its second request
         json_response = fresh.get("/countries", headers=IDENTITY)
@@ -362,6 +316,29 @@ def test_csv_by_accept_and_by_format_are_the_same_representation(client: TestCli
 
 
 @pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("text/csv;q=0", "application/json"),
+        ("text/csv;q=0, application/json", "application/json"),
+        ("TEXT/CSV", "text/csv; charset=utf-8"),
+        ("Text/Csv;q=0.9, application/json;q=0.5", "text/csv; charset=utf-8"),
+        ("text/csv;q=0.2, */*", "application/json"),
+    ],
+)
+def test_accept_honours_q_values_and_any_case(db_path: Path, accept: str, media_type: str) -> None:
+    """RFC 9110, section 12.5.1; the cache key and the app read Accept the same way, so
+    neither variant is ever stored under the other's key (app/edge/negotiation.py)."""
+    with TestClient(build(db_path)) as fresh:
+        for _ in range(3):  # a miss, a stored miss, a hit
+            response = fresh.get("/countries", headers={**IDENTITY, "Accept": accept})
+            assert response.headers["content-type"] == media_type
+        for plain, expected in (("application/json", "application/json"), ("text/csv", "text/")):
+            response = fresh.get("/countries", headers={**IDENTITY, "Accept": plain})
+            assert response.headers["content-type"].startswith(expected)
+        assert cache_of(fresh.app).stats()["entries"] == 1
+
+
+@pytest.mark.parametrize(
     ("url", "status"),
     [
         ("/countries/atlantis", 404),
@@ -374,88 +351,11 @@ def test_errors_are_not_cached_and_have_no_etag(fresh: TestClient, url: str, sta
     for _ in range(2):
         response = fresh.get(url, headers=IDENTITY)
         assert response.status_code == status
-        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["content-type"] == PROBLEM
         assert "etag" not in response.headers
         assert "cache-control" not in response.headers
     stats = cache_of(fresh.app).stats()
     assert (stats["entries"], stats["hits"], stats["misses"]) == (0, 0, 2)
-
-
-def test_the_cache_stays_within_its_entry_bound(db_path: Path) -> None:
-    with TestClient(build(db_path, response_cache_entries=5)) as test_client:
-        for limit in range(1, 41):
-            for _ in range(2):  # stored on the second request
-                assert test_client.get(f"/priorities?limit={limit}").status_code == 200
-                stats = cache_of(test_client.app).stats()
-                assert stats["entries"] <= 5
-        assert stats["entries"] == 5
-        # Least recently used goes first: the last five are still there.
-        test_client.get("/priorities?limit=40")
-        assert cache_of(test_client.app).stats()["hits"] == 1
-        test_client.get("/priorities?limit=1")
-        assert cache_of(test_client.app).stats()["hits"] == 1
-
-
-def test_the_cache_stays_within_its_byte_bound(db_path: Path) -> None:
-    max_bytes = 80_000
-    app = build(db_path, response_cache_entries=10_000, response_cache_bytes=max_bytes)
-    with TestClient(app) as test_client:
-        for limit in range(1, 201, 3):
-            for offset in range(0, 30, 7):
-                url = f"/priorities?limit={limit}&offset={offset}"
-                for _ in range(2):  # stored on the second request
-                    assert test_client.get(url, headers=IDENTITY).status_code == 200
-                    stats = cache_of(test_client.app).stats()
-                    assert stats["bytes"] <= max_bytes
-        assert stats["entries"] >= 5
-        assert stats["bytes"] == sum(entry.size for entry in cache_of(app).entries.values())
-
-
-def test_a_response_is_stored_on_its_second_request_and_one_offs_never_evict(
-    db_path: Path,
-) -> None:
-    with TestClient(build(db_path, response_cache_entries=3)) as test_client:
-        cache = cache_of(test_client.app)
-        hot = ["/countries", "/leaders", "/summits"]
-        for url in hot:
-            test_client.get(url)
-        assert cache.stats()["entries"] == 0  # asked for once: served, not stored
-        for url in hot:
-            test_client.get(url)
-        assert cache.stats()["entries"] == 3
-        # A stream of URLs asked for once each, as a crawler or an attacker sends them.
-        for limit in range(1, 201):
-            assert test_client.get(f"/priorities?limit={limit}").status_code == 200
-        assert sorted(key[0] for key in cache.entries) == sorted(hot)
-        hits = cache.stats()["hits"]
-        for url in hot:
-            test_client.get(url)
-        assert cache.stats()["hits"] == hits + 3
-
-
-def test_admission_on_the_first_request_when_asked() -> None:
-    async def app(scope: Any, receive: Any, send: Any) -> None:  # HTTP only: no lifespan
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"x"})
-
-    cache = HttpCache(app, max_entries=10, max_bytes=10_000, admit_on_second=False)
-    assert TestClient(cache).get("/a").content == b"x"
-    assert cache.stats()["entries"] == 1
-
-
-def test_a_response_larger_than_an_eighth_of_the_bound_is_served_not_stored(
-    db_path: Path,
-) -> None:
-    app = build(db_path, response_cache_entries=100, response_cache_bytes=40_000)
-    with TestClient(app) as test_client:
-        for _ in range(2):  # the second request would store it, were it small enough
-            big = test_client.get("/priorities?limit=200", headers=IDENTITY)
-            assert len(big.content) > 40_000 // 8
-            assert STRONG_ETAG.match(big.headers["etag"])
-            assert cache_of(app).stats()["entries"] == 0
-        for _ in range(2):
-            assert test_client.get("/health", headers=IDENTITY).status_code == 200
-        assert cache_of(app).stats()["entries"] == 1
 
 
 def test_an_absurd_request_never_yields_a_5xx(client: TestClient) -> None:
@@ -470,11 +370,6 @@ def test_an_absurd_request_never_yields_a_5xx(client: TestClient) -> None:
     response = client.get(URL, headers=repeated)
     assert response.status_code == 200
     assert "content-encoding" not in response.headers
-
-
-def test_other_methods_pass_through(client: TestClient) -> None:
-    assert client.post(URL).status_code == 405
-    assert client.options(URL).status_code == 204
 
 
 # --- what a route can ask of the cache ---------------------------------------------------
@@ -526,28 +421,6 @@ def test_no_store_and_set_cookie_are_not_stored_encoded_bodies_not_recompressed(
         assert cache.stats()["entries"] == 2
 
 
-# --- the parsers on their own ------------------------------------------------------------
-
-
-def test_etag_matches() -> None:
-    etag = b'"abc"'
-    assert etag_matches(b'"abc"', etag)
-    assert etag_matches(b' W/"abc" ', etag)
-    assert etag_matches(b'"x", "abc"', etag)
-    assert etag_matches(b"*", etag)
-    assert not etag_matches(b'"abcd"', etag)
-    assert not etag_matches(b"abc", etag)
-    assert not etag_matches(b'"x",' * 5000 + b'"abc"', etag)  # beyond what is read
-
-
-def test_accepts_gzip() -> None:
-    assert accepts_gzip(b"gzip")
-    assert accepts_gzip(b"deflate, x-gzip;q=0.5")
-    assert not accepts_gzip(b"")
-    assert not accepts_gzip(b"gzip; q=0")
-    assert not accepts_gzip(b"gzip;q=-1")
-
-
 def test_key_headers_select_the_response_when_cors_runs_inside(db_path: Path) -> None:
     """The cache runs in front of CORS (app/main.py), so CORS's headers are cached too: the
     cache keys on Origin, and a 304 keeps the `access-control-*` headers."""
@@ -572,3 +445,12 @@ def test_key_headers_select_the_response_when_cors_runs_inside(db_path: Path) ->
         for _ in range(2):
             assert test_client.get(URL, headers=long_origin).status_code == 200
         assert cache.stats()["entries"] == 2  # served, not stored
+
+
+def test_other_methods_pass_through_untouched() -> None:
+    cache = _route_app()
+    with TestClient(cache) as test_client:
+        response = test_client.post("/varies")
+        assert response.status_code == 405  # Starlette's own answer
+        assert "etag" not in response.headers
+    assert cache.stats()["misses"] == 0
