@@ -137,7 +137,7 @@ def test_a_code_change_does_not_reinstall_the_dependencies(image: str, tmp_path:
     for name in CONTEXT_DIRS:
         shutil.copytree(ROOT / name, context / name, ignore=shutil.ignore_patterns("__pycache__"))
     with (context / "app" / "__init__.py").open("a", encoding="utf-8") as f:
-        f.write("# a code change\n")
+        f.write(f"# a code change never built before: {uuid.uuid4()}\n")
     output = build(context)
     steps = output.split("STEP ")
     install = next(s for s in steps if "pip install -c constraints.txt -r" in s)

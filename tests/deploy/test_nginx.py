@@ -253,7 +253,8 @@ def test_a_64_mib_header_is_refused_before_any_replica(stack: Stack) -> None:
         f"{nginx_before:.1f} -> {nginx_after:.1f} MiB"
     )
     assert status == "HTTP/1.1 400 Bad Request", reply[:300]
-    assert sent < 1024 * 1024
+    # nginx stops at about 33 KiB; what the two sockets' kernel buffers took is on top.
+    assert sent < 8 * 1024 * 1024
     assert moved < 1.0
     assert not [line for line in stack.access_log() if "X-Pad" in line]
     assert "upstream=- " in stack.access_log()[-1]
