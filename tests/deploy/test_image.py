@@ -33,13 +33,13 @@ def podman(
     )
 
 
-def build(context: Path) -> str:
+def build(context: Path, tag: str = IMAGE) -> str:
     """`podman build` of `context`; its output (the steps, and which came from cache)."""
     result = podman(
         "build",
         "--format=docker",  # OCI images drop HEALTHCHECK
         f"--build-arg=BASE_IMAGE={BASE_IMAGE}",
-        f"--tag={IMAGE}",
+        f"--tag={tag}",
         str(context),
         timeout=900,
         check=False,
@@ -138,7 +138,8 @@ def test_a_code_change_does_not_reinstall_the_dependencies(image: str, tmp_path:
         shutil.copytree(ROOT / name, context / name, ignore=shutil.ignore_patterns("__pycache__"))
     with (context / "app" / "__init__.py").open("a", encoding="utf-8") as f:
         f.write(f"# a code change never built before: {uuid.uuid4()}\n")
-    output = build(context)
+    output = build(context, tag=f"{IMAGE}-change")
+    podman("rmi", f"{IMAGE}-change", check=False)
     steps = output.split("STEP ")
     install = next(s for s in steps if "pip install -c constraints.txt -r" in s)
     project = next(s for s in steps if "pip install -c constraints.txt -e ." in s)
