@@ -282,7 +282,8 @@ def test_pipelined_requests_never_read_stay_bounded(stack: Stack) -> None:
     after = _rss(stack)
     figure(
         f"pipelining: 50 x 2,000 requests never read ({queued / 1024:.0f} KiB queued); "
-        f"{len(closed)} of 50 closed by nginx; "
+        f"{len(closed)} of 50 closed by nginx, the last {max(closed.values(), default=0):.1f} s "
+        f"after the 2 s; "
         f"RSS before: {before}; 2 s in: {during}; after: {after}"
     )
     assert nginx_peak - nginx_before < 64
