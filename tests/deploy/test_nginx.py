@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 import selectors
 import signal
 import socket
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from deploy.stack import render
 from tests.deploy.harness import Stack, rss_mib, running_stack, wrk
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +41,15 @@ def logged(stack: Stack, path: str, *words: str) -> str:
             return found[-1]
         time.sleep(0.1)
     raise AssertionError(f"no log line for {path} with {words}: {lines[-3:]}")
+
+
+def test_the_configuration_is_valid(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(render(tmp_path, "127.0.0.1:1", ["127.0.0.1:2", "127.0.0.1:3"]), "utf-8")
+    assert not re.findall(r"@[A-Z_]+@", conf.read_text("utf-8"))
+    command = ["nginx", "-t", "-q", "-e", "stderr", "-p", str(tmp_path), "-c", str(conf)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    assert (result.returncode, result.stderr) == (0, "")
 
 
 def test_miss_hit_revalidated(stack: Stack) -> None:
