@@ -363,9 +363,10 @@ TOP_HITS: list[tuple[str, tuple[str, str]]] = [
     ("417", ("country", "kg")),
     ("bishkek", ("country", "kg")),
     ("turkmenistan", ("country", "tm")),
-    # the author: his own statement (a speaker's name is that record's alias) before the
+    # the author: his own statements (a speaker's name is that record's alias) before the
     # article he wrote (sources rank a little below the records they support)
-    ("rozanskij", ("statement", "rozanskij-relations-develop-through-kazakhstan")),
+    ("rozanskij", ("statement", "rozanskij-summit-priorities")),
+    ("rozanskij kazakhstan", ("statement", "rozanskij-relations-develop-through-kazakhstan")),
     ("rozanskij beijing", ("source", "asianews-2025-06-26-astana-summit")),
 ]
 TOP_HIT_QUERIES = [q for q, _ in TOP_HITS]

@@ -147,7 +147,7 @@ def test_openapi_document_is_valid(client: TestClient) -> None:
 def test_info_describes_the_api_the_data_and_its_licence(client: TestClient) -> None:
     info = spec(client)["info"]
     assert info["title"] == "Summit API"
-    assert info["version"] == "2025.06.26"
+    assert info["version"] == "2026.12.01"
     assert info["contact"]["name"]
     assert info["license"]["identifier"] == "CC-BY-4.0"
     assert info["license"]["name"]

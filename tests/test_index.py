@@ -37,7 +37,7 @@ def test_index(client: TestClient) -> None:
         "name": "Summit API",
         "description": "A read-only API over a curated, source-backed dataset of the "
         "Central Asia–China summits (Xi'an 2023, Astana 2025).",
-        "dataset_version": "2025.06.26",
+        "dataset_version": "2026.12.01",
         "links": {
             "summits": "/summits",
             "countries": "/countries",
@@ -104,7 +104,7 @@ def test_health(client: TestClient) -> None:
     body = response.json()
     assert body == {
         "status": "ok",
-        "dataset_version": "2025.06.26",
+        "dataset_version": "2026.12.01",
         "checksum": seed_checksum(),
     }
     assert re.fullmatch(r"[0-9a-f]{64}", body["checksum"])

@@ -105,6 +105,7 @@ def test_summit_agreements_filters(client: TestClient) -> None:
     assert client.get(url).json() == page(
         [
             agreements["astana-2025-joint-position-against-use-of-force"],
+            agreements["astana-2025-joint-position-against-ongoing-wars"],
             agreements["astana-2025-joint-position-against-trade-wars"],
         ]
     )

@@ -23,8 +23,14 @@ def test_get_every_theme(client: TestClient, theme_id: str) -> None:
 
 
 def test_every_theme_is_used(client: TestClient) -> None:
-    for theme in client.get("/themes").json()["items"]:
-        assert theme["priority_count"] + theme["agreement_count"] > 0, theme["id"]
+    """All but belt-and-road: its only record was the experts' analysis served as Xi
+    Jinping's position (retired, seeds/retired.toml); the theme's URL keeps working."""
+    unused = [
+        theme["id"]
+        for theme in client.get("/themes").json()["items"]
+        if theme["priority_count"] + theme["agreement_count"] == 0
+    ]
+    assert unused == ["belt-and-road"]
 
 
 def test_rare_earths_literal(client: TestClient) -> None:
@@ -71,7 +77,7 @@ def test_rare_earths_literal(client: TestClient) -> None:
                 "priorities": [
                     {
                         "id": tj_priority,
-                        "name": "Agreement with the needs identified by Japarov",
+                        "name": "Agreement with the other needs identified by Žaparov",
                         "url": f"/priorities/{tj_priority}",
                     }
                 ],
@@ -90,11 +96,11 @@ def test_energy_matrix_row(client: TestClient) -> None:
         "kz": (0, 1),
         "uz": (0, 1),
         "kg": (1, 1),
-        "tj": (2, 1),
+        "tj": (1, 1),  # Rahmon's energy; his endorsement of the other needs is not energy
         "tm": (2, 1),
         "cn": (0, 1),
     }
-    assert (energy["priority_count"], energy["agreement_count"]) == (5, 1)
+    assert (energy["priority_count"], energy["agreement_count"]) == (4, 1)
 
 
 def test_unknown_theme_is_404_naming_it(client: TestClient) -> None:
