@@ -30,10 +30,30 @@ def main(argv: list[str] | None = None) -> int:
         )
     load.add_argument("--db", type=Path, default=None, help="target file (default: DATABASE_URL)")
 
-    serve = sub.add_parser("serve", help="serve the API with uvicorn")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the API with uvicorn",
+        description="Serve the API with uvicorn. Each bound defaults to its environment "
+        "variable (in brackets), else to the value shown. On a public network, put nginx "
+        "(deploy/) or a CDN in front: uvicorn has no request-header timeout.",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, help="worker processes [WORKERS] (1)")
+    serve.add_argument(
+        "--limit-concurrency",
+        type=int,
+        help="open connections + running requests per worker beyond which new requests "
+        "get 503, idle connections included [LIMIT_CONCURRENCY] (512)",
+    )
+    serve.add_argument(
+        "--timeout-keep-alive",
+        type=int,
+        help="seconds an idle keep-alive connection stays open [TIMEOUT_KEEP_ALIVE] (5)",
+    )
+    serve.add_argument(
+        "--backlog", type=int, help="queue of connections not yet accepted [BACKLOG] (2048)"
+    )
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--indent", type=int, default=2)
@@ -48,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return _load(args.seeds, args.db or Settings().database_path, args.sources)
     if args.command == "serve":
-        return _serve(args.host, args.port, args.workers)
+        return _serve(args)
     if args.command == "openapi":
         import json
 
@@ -102,12 +122,28 @@ def _summary(what: str, dataset: Dataset) -> int:
     return 0
 
 
-def _serve(host: str, port: int, workers: int) -> int:
+def _serve(args: argparse.Namespace) -> int:
+    import resource
+
     import uvicorn
 
     from app.settings import Settings
 
-    settings = Settings()
+    bounds = ("workers", "limit_concurrency", "timeout_keep_alive", "backlog")
+    settings = Settings(**{k: getattr(args, k) for k in bounds if getattr(args, k) is not None})
+    # Past the fd limit a server stops accepting and clients hang; below it, the excess
+    # gets 503s. So every worker's connections must fit under the limit, with room spare.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = settings.limit_concurrency + 64
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        if hard != resource.RLIM_INFINITY and hard < needed:
+            print(
+                f"limit_concurrency {settings.limit_concurrency} needs {needed} file "
+                f"descriptors; the limit is {hard}",
+                file=sys.stderr,
+            )
+            return 1
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
     path = settings.database_path
     if not path.is_file():
         print(f"no database at {path}: run `summit-api load` first", file=sys.stderr)
@@ -128,11 +164,14 @@ def _serve(host: str, port: int, workers: int) -> int:
         return 1
     # One worker serves the app just built; several build their own from the factory.
     uvicorn.run(
-        app if workers == 1 else "app.main:create_app",
-        factory=workers > 1,
-        host=host,
-        port=port,
-        workers=workers,
+        app if settings.workers == 1 else "app.main:create_app",
+        factory=settings.workers > 1,
+        host=args.host,
+        port=args.port,
+        workers=settings.workers,
+        limit_concurrency=settings.limit_concurrency,
+        timeout_keep_alive=settings.timeout_keep_alive,
+        backlog=settings.backlog,
         loop="uvloop",
         http="httptools",
         access_log=False,

@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
+    # `summit-api serve`: bounds for a server that may face clients directly (README,
+    # "Deployment"). Idle connections count against limit_concurrency, so clients that
+    # hoard connections get 503s instead of a server that stops accepting.
+    workers: int = Field(default=1, ge=1, description="uvicorn worker processes")
+    limit_concurrency: int = Field(
+        default=512, ge=1, description="Connections + tasks per worker beyond which: 503"
+    )
+    timeout_keep_alive: int = Field(
+        default=5, ge=1, description="Seconds an idle keep-alive connection is kept"
+    )
+    backlog: int = Field(default=2048, ge=1, description="Listen queue of unaccepted connections")
+
     @field_validator("database_url")
     @classmethod
     def _sqlite_only(cls, value: str) -> str:
