@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.server import ROOT, free_port
+from tests.support import ROOT, free_port
 
 STARTUP_TIMEOUT = 60.0
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from app.settings import Settings
-from tests.server import free_port, running
+from tests.support import free_port, running
 from tests.test_serve import summit_api
 
 LIMIT = 20

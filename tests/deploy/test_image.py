@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.expected import page, priorities_of
-from tests.server import ROOT, free_port
+from tests.support import ROOT, free_port
 
 HERE = Path(__file__).resolve().parent
 # CI's own base (.ci/base-image): registries for base images are unreachable here.
