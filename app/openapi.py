@@ -52,7 +52,8 @@ def sparse_model(model: type[schemas.Out]) -> type[schemas.Out]:
     """The model of a `fields=` answer: the same properties, none required."""
     absent: Any = SkipJsonSchema[None]  # type: ignore[misc]
     fields: dict[str, Any] = {
-        name: (info.annotation | absent, None) for name, info in model.model_fields.items()
+        name: (info.annotation | absent, schemas.absent(info.description))
+        for name, info in model.model_fields.items()
     }
     sparse: type[schemas.Out] = create_model(
         f"{model.__name__}Fields",
@@ -60,9 +61,6 @@ def sparse_model(model: type[schemas.Out]) -> type[schemas.Out]:
         __doc__=f"{model.__name__} with only the fields asked for by `fields=`.",
         **fields,
     )
-    for name, info in model.model_fields.items():
-        sparse.model_fields[name].description = info.description
-    sparse.model_rebuild(force=True)
     return sparse
 
 

@@ -5,7 +5,7 @@ start-up as one of these objects (construction validates it) and keeps its own J
 """
 
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -24,10 +24,32 @@ from app.vocabulary import (
 T = TypeVar("T")
 
 
+def no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def absent(description: str | None = None) -> Any:
+    """An optional field left out when it has no value: no `null`, no default, in the
+    document."""
+    return Field(None, description=description, json_schema_extra=no_default)
+
+
+def _no_null_defaults(schema: dict[str, Any]) -> None:
+    """An absent field has no value, so no `default: null` (its type is not nullable)."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+
+
 class Out(BaseModel):
     """A response object: closed, immutable, documented by its attribute docstrings."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        json_schema_extra=_no_null_defaults,
+    )
 
     @cached_property
     def json_bytes(self) -> bytes:
@@ -449,7 +471,7 @@ class ProblemDetail(Out):
     """The parameter's name."""
     message: str
     """What is wrong with it."""
-    accepted: str | SkipJsonSchema[None] = None
+    accepted: str | SkipJsonSchema[None] = absent()
     """What the parameter accepts, where it can be said."""
 
 
@@ -466,5 +488,5 @@ class Problem(Out):
     """What went wrong with this request."""
     instance: str
     """The path that was requested."""
-    errors: list[ProblemDetail] | SkipJsonSchema[None] = None
+    errors: list[ProblemDetail] | SkipJsonSchema[None] = absent()
     """Each bad parameter; absent when the problem is not about parameters."""

@@ -55,6 +55,12 @@ EXPECTED_OPERATIONS = {
     ("/sources/{source_id}", "get_source"),
     ("/search", "search"),
 }
+# Every collection is also a CSV at its own path (README: "CSV").
+EXPECTED_OPERATIONS |= {
+    (f"{path}.csv", f"{op}_csv")
+    for path, op in list(EXPECTED_OPERATIONS)
+    if op.startswith("list_") or op in ("search", "get_summit_agreements", "get_country_priorities")
+}
 
 
 class AssetRefs(HTMLParser):

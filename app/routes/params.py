@@ -53,7 +53,7 @@ Integer = Annotated[int, BeforeValidator(plain_integer)]
 def optional(annotation: Any, description: str) -> tuple[Any, Any]:
     """An optional parameter: absent means no filter; never `null` in the document."""
     absent: Any = SkipJsonSchema[None]  # type: ignore[misc]
-    return annotation | absent, Field(None, description=description)
+    return annotation | absent, schemas.absent(description)
 
 
 def distinct(values: list[Any]) -> list[Any]:
@@ -62,14 +62,10 @@ def distinct(values: list[Any]) -> list[Any]:
     return values
 
 
-def _no_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
 def unset(annotation: Any, description: str, ge: int, le: int) -> tuple[Any, Any]:
     """An optional parameter whose type carries bounds (a union would hide them from the
     document): absent is None, which is never validated, so never sent as `null`."""
-    extra = _no_default
+    extra = schemas.no_default
     return annotation, Field(None, description=description, json_schema_extra=extra, ge=ge, le=le)
 
 
