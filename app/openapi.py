@@ -146,7 +146,31 @@ def finish(document: dict[str, Any], edge_errors: dict[int, dict[str, Any]]) -> 
     for path_item in document["paths"].values():
         for operation in path_item.values():
             _finish_operation(operation, edge_errors)
+    _link_items(document["paths"])
     return document
+
+
+def _link_items(paths: dict[str, Any]) -> None:
+    """A page's items lead to their own operations: `/summits` -> `/summits/{summit_id}` and
+    `/summits/{summit_id}/agreements`, each id taken from `items[0].id` (OpenAPI links)."""
+    for path, path_item in paths.items():
+        page = path_item.get("get", {}).get("responses", {}).get("200")
+        if page is None or "X-Total-Count" not in page.get("headers", {}) or path.endswith(".csv"):
+            continue
+        links = {}
+        for other, other_item in paths.items():
+            rest = other.removeprefix(f"{path}/")
+            if other == rest or not rest.startswith("{") or other.endswith(".csv"):
+                continue
+            name = rest[1 : rest.index("}")]
+            operation_id = other_item["get"]["operationId"]
+            links[operation_id] = {
+                "operationId": operation_id,
+                "parameters": {name: "$response.body#/items/0/id"},
+                "description": f"The first item's `{operation_id}`.",
+            }
+        if links:
+            page["links"] = links
 
 
 def _finish_operation(operation: dict[str, Any], edge_errors: dict[int, dict[str, Any]]) -> None:
