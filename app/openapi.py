@@ -7,11 +7,11 @@ Every example is a real answer, made from the dataset when the app is built.
 
 from typing import Any
 
-from pydantic import create_model
+from pydantic import Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
 from app import schemas
-from app.problems import PROBLEM_MEDIA_TYPE, TITLES, problem
+from app.problems import PROBLEM_MEDIA_TYPE, TITLES, Problem, ProblemDetail, problem
 from app.routes.listing import CSV_MEDIA_TYPE
 
 STRING = {"type": "string"}
@@ -52,7 +52,7 @@ def sparse_model(model: type[schemas.Out]) -> type[schemas.Out]:
     """The model of a `fields=` answer: the same properties, none required."""
     absent: Any = SkipJsonSchema[None]  # type: ignore[misc]
     fields: dict[str, Any] = {
-        name: (info.annotation | absent, schemas.absent(info.description))
+        name: (info.annotation | absent, Field(None, description=info.description))
         for name, info in model.model_fields.items()
     }
     sparse: type[schemas.Out] = create_model(
@@ -73,7 +73,7 @@ def page_model(model: type[schemas.Out], name: str) -> Any:
 
 
 def problem_example(status: int, detail: str, instance: str, **error: str) -> dict[str, Any]:
-    errors = [schemas.ProblemDetail(**error)] if error else None
+    errors = [ProblemDetail(**error)] if error else None
     return problem(status, detail, instance, errors).model_dump(mode="json", exclude_none=True)
 
 
@@ -137,9 +137,7 @@ def finish(document: dict[str, Any], edge_errors: dict[int, dict[str, Any]]) -> 
     components = document.setdefault("components", {})
     components["headers"] = HEADERS
     schemas_ = components.setdefault("schemas", {})
-    schemas_["Problem"] = schemas.Problem.model_json_schema(
-        ref_template="#/components/schemas/{model}"
-    )
+    schemas_["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, definition in schemas_["Problem"].pop("$defs", {}).items():
         schemas_.setdefault(name, definition)
     document["security"] = []

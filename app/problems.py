@@ -9,10 +9,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from app.schemas import Problem, ProblemDetail
+from app.schemas import Out
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -30,6 +32,28 @@ TITLES = {
 # Context keys of pydantic's errors that say what a parameter accepts.
 ACCEPTS = {"expected": "{}", "ge": ">= {}", "le": "<= {}", "pattern": "matching {}"}
 ACCEPTS |= {"min_length": "at least {} item(s) or character(s)", "max_length": "at most {}"}
+
+
+class ProblemDetail(Out):
+    """One bad part of the request."""
+
+    location: str = Field(description="`path`, `query` or `header`.")
+    name: str = Field(description="The parameter's name.")
+    message: str = Field(description="What is wrong with it.")
+    accepted: str | SkipJsonSchema[None] = None
+    """What the parameter accepts, where it can be said."""
+
+
+class Problem(Out):
+    """RFC 9457 problem details."""
+
+    type: str = Field(description="A relative URI naming the kind of problem.")
+    title: str = Field(description="A short summary of the kind.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request.")
+    instance: str = Field(description="The path that was requested.")
+    errors: list[ProblemDetail] | SkipJsonSchema[None] = None
+    """Each bad parameter; absent when the problem is not about parameters."""
 
 
 class ProblemError(Exception):

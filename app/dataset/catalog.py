@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from app import schemas
 from app.dataset import represent
 from app.dataset.represent import Tables
+from app.dataset.themes import themes_of
 from app.vocabulary import RESOURCES
 
 Record = (
@@ -99,7 +100,7 @@ def build_catalog(conn: sqlite3.Connection) -> Catalog:
         priorities=priorities,
         agreements=agreements,
         statements=represent.statements_of(tables),
-        themes=represent.themes_of(tables, priorities, agreements),
+        themes=themes_of(tables, priorities, agreements),
         sources=represent.sources_of(tables),
     )
 

@@ -50,10 +50,15 @@ def split_commas(value: object) -> object:
 Integer = Annotated[int, BeforeValidator(plain_integer)]
 
 
+def no_default(schema: dict[str, Any]) -> None:
+    """No `default: null` in the document: an absent parameter is not sent as `null`."""
+    schema.pop("default", None)
+
+
 def optional(annotation: Any, description: str) -> tuple[Any, Any]:
     """An optional parameter: absent means no filter; never `null` in the document."""
     absent: Any = SkipJsonSchema[None]  # type: ignore[misc]
-    return annotation | absent, schemas.absent(description)
+    return annotation | absent, Field(None, description=description, json_schema_extra=no_default)
 
 
 def distinct(values: list[Any]) -> list[Any]:
@@ -65,7 +70,7 @@ def distinct(values: list[Any]) -> list[Any]:
 def unset(annotation: Any, description: str, ge: int, le: int) -> tuple[Any, Any]:
     """An optional parameter whose type carries bounds (a union would hide them from the
     document): absent is None, which is never validated, so never sent as `null`."""
-    extra = schemas.no_default
+    extra = no_default
     return annotation, Field(None, description=description, json_schema_extra=extra, ge=ge, le=le)
 
 

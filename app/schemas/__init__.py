@@ -1,0 +1,54 @@
+"""Response models: the public contract, written out field by field.
+
+Keys are only ever added, never renamed or removed. Every representation is built once at
+start-up as one of these objects (construction validates it) and keeps its own JSON bytes.
+"""
+
+from app.schemas.base import Out
+from app.schemas.records import (
+    Agreement,
+    AttributeClaim,
+    Citation,
+    Country,
+    CountryRole,
+    Leader,
+    Priority,
+    Source,
+    Speaker,
+    Statement,
+    Summary,
+    Summit,
+    Theme,
+    ThemeCountry,
+    ThemeDetail,
+    ThemeGroup,
+    ValueClaim,
+)
+from app.schemas.service import DatasetInfo, Health, Index, Meta, Page, SearchHit
+
+__all__ = [
+    "Agreement",
+    "AttributeClaim",
+    "Citation",
+    "Country",
+    "CountryRole",
+    "DatasetInfo",
+    "Health",
+    "Index",
+    "Leader",
+    "Meta",
+    "Out",
+    "Page",
+    "Priority",
+    "SearchHit",
+    "Source",
+    "Speaker",
+    "Statement",
+    "Summary",
+    "Summit",
+    "Theme",
+    "ThemeCountry",
+    "ThemeDetail",
+    "ThemeGroup",
+    "ValueClaim",
+]

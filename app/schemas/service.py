@@ -1,0 +1,69 @@
+"""What the service answers besides records: pages, search hits, index, metadata, health."""
+
+from typing import Generic
+
+from pydantic import Field
+
+from app.schemas.base import Out, T
+from app.schemas.records import Summary
+from app.vocabulary import ResourceType
+
+
+class SearchHit(Out):
+    """One search result."""
+
+    type: ResourceType = Field(description="The kind of record.")
+    id: str = Field(description="The record's id.")
+    title: str = Field(description="The record's name or title, plain text.")
+    snippet: str
+    """HTML: the matching text escaped, matching words in <mark>…</mark>."""
+    url: str = Field(description="The record's path.")
+    score: float = Field(description="bm25 relevance; lower is better (SQLite FTS5 convention).")
+
+
+class Page(Out, Generic[T]):
+    """One page of a collection."""
+
+    items: list[T] = Field(description="The records of this page.")
+    total: int = Field(description="How many records match, on all pages.")
+    limit: int = Field(description="The page size asked for.")
+    offset: int = Field(description="How many matching records come before this page.")
+
+
+class DatasetInfo(Out):
+    """The dataset's identity."""
+
+    version: str = Field(description="The dataset version; bumped whenever a record changes.")
+    checksum: str = Field(description="sha256 of the validated seed records.")
+    title: str = Field(description="The dataset's title.")
+    description: str = Field(description="What it holds.")
+    licence: str = Field(description="The data licence.")
+    licence_note: str = Field(description="What the licence covers and what it does not.")
+    schema_revision: str = Field(description="The Alembic revision of the database schema.")
+
+
+class Meta(Out):
+    """Dataset metadata."""
+
+    dataset: DatasetInfo = Field(description="The dataset's identity.")
+    counts: dict[str, int] = Field(description="Records per collection.")
+    sources: list[Summary] = Field(description="Every source document.")
+
+
+class Health(Out):
+    """The process is up and reads the dataset it names."""
+
+    status: str = Field(examples=["ok"])
+    """`ok`."""
+    dataset_version: str = Field(description="The dataset version this process serves.")
+    checksum: str = Field(description="The checksum of the dataset this process serves.")
+
+
+class Index(Out):
+    """The API's front page."""
+
+    name: str = Field(description="The API's name.")
+    description: str = Field(description="What it serves.")
+    dataset_version: str = Field(description="The dataset version served.")
+    links: dict[str, str]
+    """Paths of every collection, the search, the metadata and the docs."""
