@@ -35,7 +35,7 @@ def router(ctx: Context) -> APIRouter:
             "summit": optional(ctx.types.SummitId, "Only this summit's agreements."),
             **filters(ctx.types),
         },
-        select=lambda q: agreements_where(ctx.catalog, q.summit, q.kind, q.party, q.theme),
+        select=lambda q, _: agreements_where(ctx.catalog, q.summit, q.kind, q.party, q.theme),
         summary="List agreements",
         description="Treaties, declarations, intergovernmental and business agreements, and "
         "commitments, newest summit first, in the source's order. Where sources disagree "

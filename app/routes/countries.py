@@ -2,7 +2,8 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
+from pydantic import Field
 from starlette.responses import Response
 
 from app import schemas
@@ -10,19 +11,19 @@ from app.dataset.catalog import priorities_where
 from app.routes import priorities
 from app.routes.context import Context
 from app.routes.deps import FoundCountry, country_dep
-from app.routes.listing import item_response, page_response, table_response
+from app.routes.listing import item_response
 from app.routes.params import guard, optional, query
-from app.routes.resource import add_collection
+from app.routes.resource import Within, add_collection
 
 SORTABLE = ("id", "name", "alpha3", "numeric", "capital", "region", "priority_count")
-REGION = Annotated[str, Query(max_length=80)]
+REGION = Annotated[str, Field(max_length=80)]
 
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix="/countries", tags=["countries"])
     catalog = ctx.catalog
 
-    def select(q: Any) -> list[schemas.Country]:
+    def select(q: Any, _: None) -> list[schemas.Country]:
         region = q.region.casefold() if q.region is not None else None
         return [c for c in catalog.countries if region is None or c.region.casefold() == region]
 
@@ -67,50 +68,30 @@ def add_country(r: APIRouter, ctx: Context) -> None:
 
 
 def add_country_priorities(r: APIRouter, ctx: Context) -> None:
-    found = country_dep(ctx.catalog)
-    t, model, sortable = ctx.types, schemas.Priority, priorities.SORTABLE
-    page_query = t.collection("CountryPriority", model, sortable, **priorities.filters(t))
-    table_query = t.table("CountryPriority", model, sortable, **priorities.filters(t))
-    path = "/countries/{country_id}/priorities"
-    kg = [p for p in ctx.catalog.priorities if p.country.id == "kg"]
+    def select(q: Any, country: FoundCountry) -> list[schemas.Priority]:
+        return priorities_where(ctx.catalog, country.item.id, q.theme, q.summit, q.kind)
 
-    def select(found: FoundCountry, q: Any) -> list[schemas.Priority]:
-        return priorities_where(ctx.catalog, found.item.id, q.theme, q.summit, q.kind)
-
-    @r.get(
-        "/{country_id}/priorities",
-        response_model=ctx.page(model),
+    add_collection(
+        r,
+        ctx,
+        name="country_priorities",
+        model=schemas.Priority,
+        sortable=priorities.SORTABLE,
+        filters=priorities.filters(ctx.types),
+        select=select,
         summary="List a country's priorities",
-        description="The priorities and proposals the country's leader stated, in the order the "
-        "source gives them. An empty list is a valid answer: the source states none for "
+        description="The priorities and proposals the country's leader stated, in the order "
+        "the source gives them. An empty list is a valid answer: the source states none for "
         "Kazakhstan.",
-        responses=ctx.list_responses(path, page_query, kg, 404, what="country"),
-        dependencies=[guard(page_query)],
+        within=Within(
+            path="/{country_id}/priorities",
+            parent=country_dep(ctx.catalog),
+            operation="get_country_priorities",
+            filename=lambda country: f"{country.item.id}-priorities",
+            # rel="canonical" names this list's own preferred URL, not the country's.
+            canonical=lambda country: country.item.priorities_url if country.alias else None,
+            errors=(404,),
+            what="country",
+            example=[p for p in ctx.catalog.priorities if p.country.id == "kg"],
+        ),
     )
-    @query(page_query)
-    async def get_country_priorities(
-        request: Request,
-        country: Annotated[FoundCountry, found],
-        q: Any,
-    ) -> Response:
-        # rel="canonical" names this list's own preferred URL, not the country's.
-        canonical = country.item.priorities_url if country.alias else None
-        return page_response(request, select(country, q), q, canonical)
-
-    @r.get(
-        "/{country_id}/priorities.csv",
-        response_class=Response,
-        summary="List a country's priorities (CSV)",
-        description="The country's priorities as CSV: every matching row unless `limit`/"
-        "`offset` ask for a page.",
-        responses=ctx.table_responses(path + ".csv", table_query, model, kg, 404, what="country"),
-        dependencies=[guard(table_query)],
-    )
-    @query(table_query)
-    async def get_country_priorities_csv(
-        request: Request,
-        country: Annotated[FoundCountry, found],
-        q: Any,
-    ) -> Response:
-        name = f"{country.item.id}-priorities"
-        return table_response(request, select(country, q), q, model, name)

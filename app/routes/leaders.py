@@ -13,7 +13,7 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix="/leaders", tags=["leaders"])
     catalog = ctx.catalog
 
-    def select(q: object) -> list[schemas.Leader]:
+    def select(q: object, _: None) -> list[schemas.Leader]:
         country = getattr(q, "country", None)
         cid = catalog.country_id(country) if country is not None else None
         return [x for x in catalog.leaders if cid is None or x.country.id == cid]

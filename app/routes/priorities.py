@@ -37,7 +37,7 @@ def router(ctx: Context) -> APIRouter:
             "leader": optional(t.LeaderId, "Only this leader's priorities."),
             **filters(t),
         },
-        select=lambda q: priorities_where(
+        select=lambda q, _: priorities_where(
             ctx.catalog, q.country, q.theme, q.summit, q.kind, q.leader
         ),
         summary="List priorities",

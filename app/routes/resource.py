@@ -2,9 +2,10 @@
 one record by id; each module adds its own with `add_collection` and `add_item`."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from app import schemas
@@ -13,7 +14,26 @@ from app.routes.deps import lookup, path_id
 from app.routes.listing import item_response, page_response, table_response
 from app.routes.params import guard, query
 
-Select = Callable[[Any], Sequence[schemas.Out]]
+Select = Callable[[Any, Any], Sequence[schemas.Out]]
+
+
+async def no_parent() -> None:
+    """A top-level collection has no parent record."""
+
+
+@dataclass(frozen=True)
+class Within:
+    """Where a collection hangs: under its router's prefix, or under one record of it
+    (`/countries/{country_id}/priorities`), resolved (or 404) by `parent`."""
+
+    path: str = ""
+    parent: Any = field(default_factory=lambda: Depends(no_parent))
+    operation: str | None = None  # the page's operation id; `list_<name>` by default
+    filename: Callable[[Any], str] | None = None  # the CSV's name for that parent
+    canonical: Callable[[Any], str | None] = lambda parent: None
+    errors: tuple[int, ...] = ()
+    what: str = ""
+    example: Sequence[schemas.Out] | None = None
 
 
 def add_collection(
@@ -27,40 +47,49 @@ def add_collection(
     summary: str,
     description: str,
     filters: dict[str, Any] | None = None,
+    within: Within = Within(),
 ) -> None:
-    """`GET {prefix}` (a page of JSON) and `GET {prefix}.csv` (every matching row)."""
+    """`GET {path}` (a page of JSON) and `GET {path}.csv` (every matching row)."""
     title = model.__name__.removesuffix("Detail")
+    if within.path:
+        title = f"{within.what.title()}{model.__name__}"
     page_query = ctx.types.collection(title, model, sortable, **(filters or {}))
     table_query = ctx.types.table(title, model, sortable, **(filters or {}))
-    everything = list(select(page_query()))
+    example = list(within.example if within.example is not None else select(page_query(), None))
+    path = r.prefix + within.path
+    operation = within.operation or f"list_{name}"
 
     @query(page_query)
-    async def page(request: Request, q: Any) -> Response:
-        return page_response(request, select(q), q)
+    async def page(request: Request, q: Any, parent: Annotated[Any, within.parent]) -> Response:
+        return page_response(request, select(q, parent), q, within.canonical(parent))
 
     @query(table_query)
-    async def table(request: Request, q: Any) -> Response:
-        return table_response(request, select(q), q, model, name)
+    async def table(request: Request, q: Any, parent: Annotated[Any, within.parent]) -> Response:
+        filename = within.filename(parent) if within.filename else name
+        return table_response(request, select(q, parent), q, model, filename)
 
+    statuses = {"what": within.what}
     r.add_api_route(
-        "",
+        within.path,
         page,
-        name=f"list_{name}",
+        name=operation,
         summary=summary,
         description=description,
         response_model=ctx.page(model),
-        responses=ctx.list_responses(r.prefix, page_query, everything),
+        responses=ctx.list_responses(path, page_query, example, *within.errors, **statuses),
         dependencies=[guard(page_query)],
     )
     r.add_api_route(
-        ".csv",
+        f"{within.path}.csv",
         table,
-        name=f"list_{name}_csv",
+        name=f"{operation}_csv",
         summary=f"{summary} (CSV)",
         description=f"{description}\n\nAs CSV: every matching row unless `limit`/`offset` ask "
         "for a page.",
         response_class=Response,
-        responses=ctx.table_responses(r.prefix, table_query, model, everything),
+        responses=ctx.table_responses(
+            f"{path}.csv", table_query, model, example, *within.errors, **statuses
+        ),
         dependencies=[guard(table_query)],
     )
 

@@ -27,7 +27,7 @@ def router(ctx: Context) -> APIRouter:
             "summit": optional(t.SummitId, "Only statements about this summit."),
             "kind": optional(StatementKind, "Only quotes, or only paraphrases."),
         },
-        select=lambda q: statements_where(ctx.catalog, q.speaker, q.country, q.summit, q.kind),
+        select=lambda q, _: statements_where(ctx.catalog, q.speaker, q.country, q.summit, q.kind),
         summary="List statements",
         description="Quotes (the source's words, verbatim) and paraphrased positions, each with "
         "its speaker: one of the leaders, or another person or group the source names.",

@@ -2,17 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from starlette.responses import Response
+from fastapi import APIRouter, Depends
 
 from app import schemas
-from app.dataset.catalog import agreements_where
+from app.dataset.catalog import Record, agreements_where
 from app.routes import agreements
 from app.routes.context import Context
 from app.routes.deps import lookup, path_id
-from app.routes.listing import page_response, table_response
-from app.routes.params import guard, query
-from app.routes.resource import add_collection, add_item
+from app.routes.resource import Within, add_collection, add_item
 
 SORTABLE = ("id", "name", "ordinal", "date", "city")
 EXAMPLE = "astana-2025"
@@ -26,7 +23,7 @@ def router(ctx: Context) -> APIRouter:
         name="summits",
         model=schemas.Summit,
         sortable=SORTABLE,
-        select=lambda q: ctx.catalog.summits,
+        select=lambda q, _: ctx.catalog.summits,
         summary="List summits",
         description="The Central Asia–China summits, newest first.",
     )
@@ -45,47 +42,29 @@ def router(ctx: Context) -> APIRouter:
 
 
 def add_summit_agreements(r: APIRouter, ctx: Context) -> None:
-    t, model, sortable = ctx.types, schemas.Agreement, agreements.SORTABLE
-    page_query = t.collection("SummitAgreement", model, sortable, **agreements.filters(t))
-    table_query = t.table("SummitAgreement", model, sortable, **agreements.filters(t))
-    path = "/summits/{summit_id}/agreements"
-    SummitId = Annotated[str, path_id(EXAMPLE, "summit")]
-    first = [a for a in ctx.catalog.agreements if a.summit.id == EXAMPLE]
+    async def summit_of(summit_id: Annotated[str, path_id(EXAMPLE, "summit")]) -> Record:
+        return lookup(ctx.catalog, "summits", "summit", summit_id)
 
-    def select(summit_id: str, q: Any) -> list[schemas.Agreement]:
-        summit = lookup(ctx.catalog, "summits", "summit", summit_id)
+    def select(q: Any, summit: schemas.Summit) -> list[schemas.Agreement]:
         return agreements_where(ctx.catalog, summit.id, q.kind, q.party, q.theme)
 
-    @r.get(
-        "/{summit_id}/agreements",
-        response_model=ctx.page(model),
+    add_collection(
+        r,
+        ctx,
+        name="summit_agreements",
+        model=schemas.Agreement,
+        sortable=agreements.SORTABLE,
+        filters=agreements.filters(ctx.types),
+        select=select,
         summary="List a summit's agreements",
         description="The agreements and commitments of one summit, in the source's order.",
-        responses=ctx.list_responses(path, page_query, first, 404, what="summit"),
-        dependencies=[guard(page_query)],
+        within=Within(
+            path="/{summit_id}/agreements",
+            parent=Depends(summit_of),
+            operation="get_summit_agreements",
+            filename=lambda summit: f"{summit.id}-agreements",
+            errors=(404,),
+            what="summit",
+            example=[a for a in ctx.catalog.agreements if a.summit.id == EXAMPLE],
+        ),
     )
-    @query(page_query)
-    async def get_summit_agreements(
-        request: Request,
-        summit_id: SummitId,
-        q: Any,
-    ) -> Response:
-        return page_response(request, select(summit_id, q), q)
-
-    @r.get(
-        "/{summit_id}/agreements.csv",
-        response_class=Response,
-        summary="List a summit's agreements (CSV)",
-        description="The summit's agreements as CSV: every matching row unless `limit`/"
-        "`offset` ask for a page.",
-        responses=ctx.table_responses(path + ".csv", table_query, model, first, 404, what="summit"),
-        dependencies=[guard(table_query)],
-    )
-    @query(table_query)
-    async def get_summit_agreements_csv(
-        request: Request,
-        summit_id: SummitId,
-        q: Any,
-    ) -> Response:
-        agreements_ = select(summit_id, q)
-        return table_response(request, agreements_, q, model, f"{summit_id}-agreements")
