@@ -117,8 +117,16 @@ def create_api(ctx: Context) -> FastAPI:
     problems.install(api)
     for router in ROUTERS:
         api.include_router(router(ctx))
-    document = openapi.finish(api.openapi(), EDGE_ERRORS)
-    api.openapi = lambda: document  # type: ignore[method-assign]
+    # Made on first request (it is most of the start-up's work), then kept.
+    generate = api.openapi
+    finished: list[dict[str, Any]] = []
+
+    def document() -> dict[str, Any]:
+        if not finished:
+            finished.append(openapi.finish(generate(), EDGE_ERRORS, ctx.components))
+        return finished[0]
+
+    api.openapi = document  # type: ignore[method-assign]
     return api
 
 

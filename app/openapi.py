@@ -5,14 +5,16 @@ operation shares (304, the edge's 414 and 431, parameter styles, an empty securi
 Every example is a real answer, made from the dataset when the app is built.
 """
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import Field, create_model
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import BaseModel, Field, create_model
+from pydantic.json_schema import SkipJsonSchema, models_json_schema
 
 from app import schemas
 from app.problems import PROBLEM_MEDIA_TYPE, TITLES, Problem, ProblemDetail, problem
 from app.routes.listing import CSV_MEDIA_TYPE
+from app.schemas.base import Generated
 
 STRING = {"type": "string"}
 HEADERS: dict[str, dict[str, Any]] = {
@@ -57,7 +59,7 @@ def sparse_model(model: type[schemas.Out]) -> type[schemas.Out]:
     }
     sparse: type[schemas.Out] = create_model(
         f"{model.__name__}Fields",
-        __base__=schemas.Out,
+        __base__=Generated,
         __doc__=f"{model.__name__} with only the fields asked for by `fields=`.",
         **fields,
     )
@@ -94,6 +96,7 @@ def error_responses(examples: dict[int, dict[str, Any]]) -> dict[int | str, Any]
 
 def responses(
     errors: dict[int, dict[str, Any]],
+    schema: dict[str, Any],
     example: Any = None,
     *,
     collection: bool = False,
@@ -106,9 +109,14 @@ def responses(
         *(("Link", "X-Total-Count") if collection else ()),
         *(("Link",) if alias else ()),
     ]
-    ok: dict[str, Any] = {"description": "OK", "headers": _headers(*names)}
+    content: dict[str, Any] = {"schema": schema}
     if example is not None:
-        ok["content"] = {"application/json": {"example": example}}
+        content["example"] = example
+    ok = {
+        "description": "OK",
+        "headers": _headers(*names),
+        "content": {"application/json": content},
+    }
     declared: dict[int | str, Any] = {200: ok}
     if collection:
         declared[303] = {
@@ -132,14 +140,25 @@ def table_responses(errors: dict[int, dict[str, Any]], example: str) -> dict[int
     return {200: ok} | error_responses(errors)
 
 
-def finish(document: dict[str, Any], edge_errors: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """What every operation shares: 304, the edge's own errors, array styles, no security."""
+def finish(
+    document: dict[str, Any],
+    edge_errors: dict[int, dict[str, Any]],
+    models: Mapping[str, Callable[[], type[BaseModel]]],
+) -> dict[str, Any]:
+    """The response models as components, and what every operation shares: 304, the edge's
+    own errors, array styles, no security."""
     components = document.setdefault("components", {})
     components["headers"] = HEADERS
+    made: list[tuple[type[BaseModel], str]] = [(make(), name) for name, make in models.items()]
+    made.append((Problem, "Problem"))
+    named, definitions = models_json_schema(
+        [(model, "validation") for model, _ in made],
+        ref_template="#/components/schemas/{model}",
+    )
     schemas_ = components.setdefault("schemas", {})
-    schemas_["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, definition in schemas_["Problem"].pop("$defs", {}).items():
-        schemas_.setdefault(name, definition)
+    schemas_.update(definitions.get("$defs", {}))
+    for model, name in made:  # a component's name is the one the operations refer to
+        schemas_[name] = schemas_.pop(model.__name__, None) or named[(model, "validation")]
     document["security"] = []
     for path_item in document["paths"].values():
         for operation in path_item.values():

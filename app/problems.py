@@ -138,7 +138,8 @@ def _message(err: dict[str, Any]) -> str:
 
 async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    details = validation_details(exc.errors(), getattr(request.state, "accepts", None))
+    accepts = getattr(request.state, "accepts", None)
+    details = validation_details(exc.errors(), accepts() if accepts is not None else None)
     names = ", ".join(d.name for d in details)
     body = problem(422, f"Invalid parameter(s): {names}.", request.url.path, details)
     return problem_response(body)

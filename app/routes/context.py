@@ -6,6 +6,7 @@ component of the document.
 """
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,9 @@ class Context:
     db: sqlite3.Connection
     types: Types = field(init=False)
     sparse: dict[type[schemas.Out], type[schemas.Out]] = field(default_factory=dict)
+    # The response models the document refers to, by component name: made only when the
+    # document is (app/openapi.py `finish`), since no request needs them.
+    components: dict[str, Callable[[], type[schemas.Out]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.types = Types(self.catalog)
@@ -31,15 +35,26 @@ class Context:
             self.sparse[model] = sparse_model(model)
         return self.sparse[model]
 
-    def item(self, model: type[schemas.Out]) -> Any:
-        """An object, or (with `fields=`) only the fields asked for."""
-        return model | self.sparse_of(model)
+    def ref(self, name: str, make: Callable[[], type[schemas.Out]]) -> dict[str, str]:
+        self.components.setdefault(name, make)
+        return {"$ref": f"#/components/schemas/{name}"}
 
-    def page(self, model: type[schemas.Out]) -> Any:
+    def single(self, model: type[schemas.Out]) -> dict[str, Any]:
+        return self.ref(model.__name__, lambda: model)
+
+    def item(self, model: type[schemas.Out]) -> dict[str, Any]:
+        """An object, or (with `fields=`) only the fields asked for."""
+        sparse = self.ref(f"{model.__name__}Fields", lambda: self.sparse_of(model))
+        return {"anyOf": [self.single(model), sparse]}
+
+    def page(self, model: type[schemas.Out]) -> dict[str, Any]:
         """A page of objects, or (with `fields=`) of only the fields asked for."""
         name = model.__name__.removesuffix("Detail")
-        full = page_model(model, f"{name}Page")
-        return full | page_model(self.sparse_of(model), f"{name}FieldsPage")
+        full = self.ref(f"{name}Page", lambda: page_model(model, f"{name}Page"))
+        sparse = self.ref(
+            f"{name}FieldsPage", lambda: page_model(self.sparse_of(model), f"{name}FieldsPage")
+        )
+        return {"anyOf": [full, sparse]}
 
     def errors(
         self, path: str, query: type[QueryBase], *statuses: int, what: str = ""
@@ -73,7 +88,13 @@ class Context:
         return examples
 
     def list_responses(
-        self, path: str, query: type[QueryBase], items: list[Any], *statuses: int, what: str = ""
+        self,
+        path: str,
+        query: type[QueryBase],
+        model: type[schemas.Out],
+        items: list[Any],
+        *statuses: int,
+        what: str = "",
     ) -> dict[int | str, Any]:
         example = {
             "items": [i.model_dump(mode="json") for i in items[:1]],
@@ -82,13 +103,15 @@ class Context:
             "offset": 0,
         }
         errors = self.errors(path, query, 422, *statuses, what=what)
-        return responses(errors, example, collection=True, alias=404 in statuses)
+        schema = self.page(model)
+        return responses(errors, schema, example, collection=True, alias=404 in statuses)
 
     def item_responses(
-        self, path: str, query: type[QueryBase], item: Any, what: str
+        self, path: str, query: type[QueryBase], model: type[schemas.Out], item: Any, what: str
     ) -> dict[int | str, Any]:
         example = item.model_dump(mode="json") if item is not None else None
-        return responses(self.errors(path, query, 404, 422, what=what), example, alias=True)
+        errors = self.errors(path, query, 404, 422, what=what)
+        return responses(errors, self.item(model), example, alias=True)
 
     def table_responses(
         self,

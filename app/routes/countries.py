@@ -50,12 +50,13 @@ def add_country(r: APIRouter, ctx: Context) -> None:
 
     @r.get(
         "/{country_id}",
-        response_model=ctx.item(schemas.Country),
         summary="Get a country",
         description="Look a country up by its alpha-2 code (canonical), alpha-3 code, numeric "
         "code or English name, case-insensitively. An alias answers with the same "
         'representation and a `Link: <…>; rel="canonical"` header.',
-        responses=ctx.item_responses("/countries/{country_id}", item_query, kg, "country"),
+        responses=ctx.item_responses(
+            "/countries/{country_id}", item_query, schemas.Country, kg, "country"
+        ),
         dependencies=[guard(item_query)],
     )
     @query(item_query)

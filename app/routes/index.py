@@ -43,11 +43,11 @@ def router(ctx: Context) -> APIRouter:
     index, meta, health = index_of(ctx.catalog), meta_of(ctx.catalog), health_of(ctx.catalog)
 
     def declared(path: str, body: schemas.Out) -> dict[int | str, Any]:
-        return responses({400: ctx.errors(path, QueryBase)[400]}, body.model_dump(mode="json"))
+        errors = {400: ctx.errors(path, QueryBase)[400]}
+        return responses(errors, ctx.single(type(body)), body.model_dump(mode="json"))
 
     @r.get(
         "/",
-        response_model=schemas.Index,
         summary="API index",
         description="The API's name, the dataset version, and links to every collection and "
         "the docs.",
@@ -59,7 +59,6 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get(
         "/meta",
-        response_model=schemas.Meta,
         summary="Dataset metadata",
         description="Dataset version, content checksum, record counts, sources and licence.",
         responses=declared("/meta", meta),
@@ -70,7 +69,6 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get(
         "/health",
-        response_model=schemas.Health,
         summary="Health check",
         description="Liveness and readiness in one cheap call: the process is up and serves "
         "the dataset it names.",

@@ -6,6 +6,7 @@ document. Lists (`fields`, `sort`, `type`) are declared as repeated parameters
 (`fields=a&fields=b`, OpenAPI's default form style) and also accept `fields=a,b`.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from enum import StrEnum
@@ -193,11 +194,12 @@ class Types:
     def shape(
         self, name: str, model: type[schemas.Out], sortable: tuple[str, ...]
     ) -> dict[str, Any]:
-        sort = id_enum(
-            f"{name}Sort",
-            [key for field in sortable for key in (field, f"-{field}")],
-            f"A sort key of {name}: a field, or `-field` for descending.",
-        )
+        sort_name = f"{model.__name__.removesuffix('Detail')}Sort"
+        if sort_name not in self.fields:  # one enum per model, shared by its lists
+            keys = [key for field in sortable for key in (field, f"-{field}")]
+            doc = f"A sort key of {model.__name__}: a field, or `-field` for descending."
+            self.fields[sort_name] = id_enum(sort_name, keys, doc)
+        sort = self.fields[sort_name]
         return {
             "fields": names(self.field_enum(model), "Fields to return for each item."),
             "sort": names(
@@ -229,14 +231,15 @@ def guard(model: type[BaseModel]) -> Any:
     accepted = frozenset(model.model_fields)
     single = frozenset(n for n, f in model.model_fields.items() if not is_list(f.annotation))
     listing = ", ".join(sorted(accepted)) or "none"
-    schema = model.model_json_schema()
-    accepts = {
-        name: describe(prop, schema.get("$defs", {}))
-        for name, prop in schema.get("properties", {}).items()
-    }
+
+    @functools.cache
+    def accepts() -> dict[str, str]:
+        schema = model.model_json_schema()
+        properties = schema.get("properties", {}).items()
+        return {name: describe(prop, schema.get("$defs", {})) for name, prop in properties}
 
     async def check_query(request: Request) -> None:
-        # What each parameter accepts, for the 422 handler (app/problems.py).
+        # What each parameter accepts, worked out when a 422 asks (app/problems.py).
         request.state.accepts = accepts
         if not request.scope["query_string"]:
             return

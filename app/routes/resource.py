@@ -75,8 +75,7 @@ def add_collection(
         name=operation,
         summary=summary,
         description=description,
-        response_model=ctx.page(model),
-        responses=ctx.list_responses(path, page_query, example, *within.errors, **statuses),
+        responses=ctx.list_responses(path, page_query, model, example, *within.errors, **statuses),
         dependencies=[guard(page_query)],
     )
     r.add_api_route(
@@ -125,9 +124,8 @@ def add_item(
         name=f"get_{name}",
         summary=summary,
         description=description,
-        response_model=ctx.item(model),
         responses=ctx.item_responses(
-            r.prefix + path, item_query, ctx.catalog.get(collection, example), what
+            r.prefix + path, item_query, model, ctx.catalog.get(collection, example), what
         ),
         dependencies=[guard(item_query)],
     )

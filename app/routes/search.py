@@ -48,10 +48,9 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get(
         "/search",
-        response_model=ctx.page(model),
         summary="Search everything",
         description=DESCRIPTION,
-        responses=ctx.list_responses("/search", page_query, example),
+        responses=ctx.list_responses("/search", page_query, model, example),
         dependencies=[guard(page_query)],
     )
     @query(page_query)

@@ -29,3 +29,10 @@ class Out(BaseModel):
     def json_bytes(self) -> bytes:
         """The object's compact JSON, encoded once."""
         return self.model_dump_json().encode()
+
+
+class Generated(Out):
+    """The base of models made when the app is built (sparse fields): described field by
+    field from their originals, so there are no docstrings to read."""
+
+    model_config = ConfigDict(use_attribute_docstrings=False)

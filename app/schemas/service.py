@@ -2,7 +2,7 @@
 
 from typing import Generic
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.schemas.base import Out, T
 from app.schemas.records import Summary
@@ -23,6 +23,9 @@ class SearchHit(Out):
 
 class Page(Out, Generic[T]):
     """One page of a collection."""
+
+    # Its pages are made per app (app/openapi.py): no source to read docstrings from.
+    model_config = ConfigDict(use_attribute_docstrings=False)
 
     items: list[T] = Field(description="The records of this page.")
     total: int = Field(description="How many records match, on all pages.")
