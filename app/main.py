@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel
 from starlette.types import ASGIApp
 
 from app import openapi, problems
@@ -29,6 +30,7 @@ from app.routes import (
     themes,
 )
 from app.routes.context import Context
+from app.routes.querystring import query_model
 from app.settings import Settings
 from app.vocabulary import RESOURCES
 
@@ -115,15 +117,21 @@ def create_api(ctx: Context) -> FastAPI:
         redirect_slashes=False,  # app/edge/limits.py redirects, never naming the Host
     )
     problems.install(api)
-    for router in ROUTERS:
-        api.include_router(router(ctx))
+    queries: dict[str, type[BaseModel]] = {}  # each operation's query model, for the document
+    for build in ROUTERS:
+        router = build(ctx)
+        for route in router.routes:
+            if isinstance(route, APIRoute) and (model := query_model(route.endpoint)):
+                queries[route.name] = model
+        api.include_router(router)
     # Made on first request (it is most of the start-up's work), then kept.
     generate = api.openapi
     finished: list[dict[str, Any]] = []
 
     def document() -> dict[str, Any]:
         if not finished:
-            finished.append(openapi.finish(generate(), EDGE_ERRORS, ctx.components))
+            document = openapi.finish(generate(), EDGE_ERRORS, ctx.components, queries)
+            finished.append(document)
         return finished[0]
 
     api.openapi = document  # type: ignore[method-assign]

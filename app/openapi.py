@@ -14,6 +14,7 @@ from pydantic.json_schema import SkipJsonSchema, models_json_schema
 from app import schemas
 from app.problems import PROBLEM_MEDIA_TYPE, TITLES, Problem, ProblemDetail, problem
 from app.routes.listing import CSV_MEDIA_TYPE
+from app.routes.querystring import parameters
 from app.schemas.base import Generated
 
 STRING = {"type": "string"}
@@ -144,9 +145,10 @@ def finish(
     document: dict[str, Any],
     edge_errors: dict[int, dict[str, Any]],
     models: Mapping[str, Callable[[], type[BaseModel]]],
+    queries: Mapping[str, type[BaseModel]],
 ) -> dict[str, Any]:
-    """The response models as components, and what every operation shares: 304, the edge's
-    own errors, array styles, no security."""
+    """The response models as components, each operation's query parameters from its query
+    model, and what every operation shares: 304, the edge's own errors, no security."""
     components = document.setdefault("components", {})
     components["headers"] = HEADERS
     made: list[tuple[type[BaseModel], str]] = [(make(), name) for name, make in models.items()]
@@ -159,6 +161,13 @@ def finish(
     schemas_.update(definitions.get("$defs", {}))
     for model, name in made:  # a component's name is the one the operations refer to
         schemas_[name] = schemas_.pop(model.__name__, None) or named[(model, "validation")]
+    declared, used = parameters(queries)
+    schemas_.update(used)
+    for path_item in document["paths"].values():
+        for operation in path_item.values():
+            operation.setdefault("parameters", []).extend(
+                declared.get(operation["operationId"], [])
+            )
     document["security"] = []
     for path_item in document["paths"].values():
         for operation in path_item.values():
@@ -198,7 +207,3 @@ def _finish_operation(operation: dict[str, Any], edge_errors: dict[int, dict[str
             "headers": _headers(*CACHED),
         }
     declared.update({str(k): v for k, v in error_responses(edge_errors).items()})
-    for param in operation.get("parameters", []):
-        if param["schema"].get("type") == "array":
-            # Declared as repeated (`fields=a&fields=b`); `fields=a,b` is accepted as well.
-            param["style"], param["explode"] = "form", True

@@ -12,7 +12,8 @@ from app.routes import priorities
 from app.routes.context import Context
 from app.routes.deps import FoundCountry, country_dep
 from app.routes.listing import item_response
-from app.routes.params import guard, optional, query
+from app.routes.params import optional
+from app.routes.querystring import query
 from app.routes.resource import Within, add_collection
 
 SORTABLE = ("id", "name", "alpha3", "numeric", "capital", "region", "priority_count")
@@ -57,7 +58,6 @@ def add_country(r: APIRouter, ctx: Context) -> None:
         responses=ctx.item_responses(
             "/countries/{country_id}", item_query, schemas.Country, kg, "country"
         ),
-        dependencies=[guard(item_query)],
     )
     @query(item_query)
     async def get_country(

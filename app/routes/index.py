@@ -10,7 +10,8 @@ from app.dataset.catalog import Catalog
 from app.openapi import responses
 from app.routes.context import Context
 from app.routes.listing import json_response
-from app.routes.params import QueryBase, guard
+from app.routes.params import QueryBase
+from app.routes.querystring import query
 from app.vocabulary import RESOURCES
 
 
@@ -52,9 +53,9 @@ def router(ctx: Context) -> APIRouter:
         description="The API's name, the dataset version, and links to every collection and "
         "the docs.",
         responses=declared("/", index),
-        dependencies=[guard(QueryBase)],
     )
-    async def get_index() -> Response:
+    @query(QueryBase)
+    async def get_index(q: Any) -> Response:
         return json_response(index)
 
     @r.get(
@@ -62,9 +63,9 @@ def router(ctx: Context) -> APIRouter:
         summary="Dataset metadata",
         description="Dataset version, content checksum, record counts, sources and licence.",
         responses=declared("/meta", meta),
-        dependencies=[guard(QueryBase)],
     )
-    async def get_meta() -> Response:
+    @query(QueryBase)
+    async def get_meta(q: Any) -> Response:
         return json_response(meta)
 
     @r.get(
@@ -73,9 +74,9 @@ def router(ctx: Context) -> APIRouter:
         description="Liveness and readiness in one cheap call: the process is up and serves "
         "the dataset it names.",
         responses=declared("/health", health),
-        dependencies=[guard(QueryBase)],
     )
-    async def get_health() -> Response:
+    @query(QueryBase)
+    async def get_health(q: Any) -> Response:
         return json_response(health)
 
     return r

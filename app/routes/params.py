@@ -6,23 +6,18 @@ document. Lists (`fields`, `sort`, `type`) are declared as repeated parameters
 (`fields=a&fields=b`, OpenAPI's default form style) and also accept `fields=a,b`.
 """
 
-import functools
 import re
-from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
-from fastapi import Depends, Query, Request
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app import schemas
 from app.dataset.catalog import Catalog
-from app.problems import ProblemError
 from app.vocabulary import Format
 
-Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 MAX_OFFSET = 1_000_000
@@ -105,7 +100,7 @@ def id_enum(name: str, ids: list[str], doc: str) -> type[StrEnum]:
 
 
 class QueryBase(BaseModel):
-    """Unknown parameters are refused (as a 400 naming the accepted ones: `guard`)."""
+    """Unknown parameters are refused: a 400 naming the accepted ones (querystring.py)."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
@@ -212,80 +207,3 @@ def _either_case(ch: str) -> str:
     if ch.lower() == ch.upper():
         return re.escape(ch)
     return f"[{ch.lower()}{ch.upper()}]"
-
-
-def query(model: type[BaseModel]) -> Callable[[Endpoint], Endpoint]:
-    """The endpoint's `q` is `model`, read from the query string (`Annotated[model,
-    Query()]`); bound here because the model is made when the app is built."""
-
-    def bind(endpoint: Endpoint) -> Endpoint:
-        endpoint.__annotations__["q"] = Annotated[model, Query()]
-        return endpoint
-
-    return bind
-
-
-def guard(model: type[BaseModel]) -> Any:
-    """A 400 for an unknown parameter or a repeated single-valued one, naming what the
-    operation accepts (from the model)."""
-    accepted = frozenset(model.model_fields)
-    single = frozenset(n for n, f in model.model_fields.items() if not is_list(f.annotation))
-    listing = ", ".join(sorted(accepted)) or "none"
-
-    @functools.cache
-    def accepts() -> dict[str, str]:
-        schema = model.model_json_schema()
-        properties = schema.get("properties", {}).items()
-        return {name: describe(prop, schema.get("$defs", {})) for name, prop in properties}
-
-    async def check_query(request: Request) -> None:
-        # What each parameter accepts, worked out when a 422 asks (app/problems.py).
-        request.state.accepts = accepts
-        if not request.scope["query_string"]:
-            return
-        counts: dict[str, int] = {}
-        for key, _ in request.query_params.multi_items():
-            counts[key] = counts.get(key, 0) + 1
-        errors = [
-            {
-                "location": "query",
-                "name": k[:100],
-                "message": "unknown parameter",
-                "accepted": listing,
-            }
-            for k in counts
-            if k not in accepted
-        ][:20]
-        errors += [
-            {
-                "location": "query",
-                "name": k,
-                "message": "given more than once",
-                "accepted": "a single value",
-            }
-            for k, n in counts.items()
-            if n > 1 and k in single
-        ]
-        if errors:
-            named = ", ".join(repr(e["name"]) for e in errors)
-            raise ProblemError(400, f"Bad query parameter(s): {named}.", errors)
-
-    return Depends(check_query)
-
-
-def describe(schema: dict[str, Any], defs: dict[str, Any]) -> str:
-    """What a parameter's JSON schema accepts, in words."""
-    if "$ref" in schema:
-        return describe(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
-    if "anyOf" in schema:
-        return " or ".join(describe(s, defs) for s in schema["anyOf"])
-    if "enum" in schema:
-        return "one of: " + ", ".join(str(v) for v in schema["enum"])
-    if schema.get("type") == "array":
-        return describe(schema["items"], defs) + " (repeated, or comma-separated)"
-    if "pattern" in schema and "description" in schema:
-        return str(schema["description"]).removesuffix(".")
-    words = {"integer": "an integer", "string": "text"}.get(schema.get("type", ""), "a value")
-    bounds = [("minimum", ">= {}"), ("maximum", "<= {}"), ("minLength", "at least {} characters")]
-    bounds += [("maxLength", "at most {} characters")]
-    return ", ".join([words, *(text.format(schema[k]) for k, text in bounds if k in schema)])

@@ -12,7 +12,7 @@ from app import schemas
 from app.routes.context import Context
 from app.routes.deps import lookup, path_id
 from app.routes.listing import item_response, page_response, table_response
-from app.routes.params import guard, query
+from app.routes.querystring import query
 
 Select = Callable[[Any, Any], Sequence[schemas.Out]]
 
@@ -76,7 +76,6 @@ def add_collection(
         summary=summary,
         description=description,
         responses=ctx.list_responses(path, page_query, model, example, *within.errors, **statuses),
-        dependencies=[guard(page_query)],
     )
     r.add_api_route(
         f"{within.path}.csv",
@@ -89,7 +88,6 @@ def add_collection(
         responses=ctx.table_responses(
             f"{path}.csv", table_query, model, example, *within.errors, **statuses
         ),
-        dependencies=[guard(table_query)],
     )
 
 
@@ -127,5 +125,4 @@ def add_item(
         responses=ctx.item_responses(
             r.prefix + path, item_query, model, ctx.catalog.get(collection, example), what
         ),
-        dependencies=[guard(item_query)],
     )

@@ -10,7 +10,8 @@ from app import schemas
 from app.dataset.search import search as run_search
 from app.routes.context import Context
 from app.routes.listing import page_response, table_response
-from app.routes.params import guard, names, query
+from app.routes.params import names
+from app.routes.querystring import query
 from app.vocabulary import ResourceType
 
 SORTABLE = ("score", "type", "id", "title")
@@ -51,7 +52,6 @@ def router(ctx: Context) -> APIRouter:
         summary="Search everything",
         description=DESCRIPTION,
         responses=ctx.list_responses("/search", page_query, model, example),
-        dependencies=[guard(page_query)],
     )
     @query(page_query)
     async def search(
@@ -66,7 +66,6 @@ def router(ctx: Context) -> APIRouter:
         summary="Search everything (CSV)",
         description="Every hit as CSV, unless `limit`/`offset` ask for a page.",
         responses=ctx.table_responses("/search.csv", table_query, model, example),
-        dependencies=[guard(table_query)],
     )
     @query(table_query)
     async def search_csv(
