@@ -133,7 +133,8 @@ def table_responses(errors: dict[int, dict[str, Any]], example: str) -> dict[int
 
 
 def finish(document: dict[str, Any], edge_errors: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """What every operation shares: 304, the edge's own errors, array styles, no security."""
+    """What every operation shares: 304, the edge's own errors, array styles, no security;
+    and the nulls FastAPI took out of the examples."""
     components = document.setdefault("components", {})
     components["headers"] = HEADERS
     schemas_ = components.setdefault("schemas", {})
@@ -146,6 +147,9 @@ def finish(document: dict[str, Any], edge_errors: dict[int, dict[str, Any]]) -> 
     for path_item in document["paths"].values():
         for operation in path_item.values():
             _finish_operation(operation, edge_errors)
+            for content in operation["responses"].get("200", {}).get("content", {}).values():
+                if "example" in content and "schema" in content:
+                    _put_back_nulls(content["example"], content["schema"], schemas_)
     return document
 
 
@@ -161,3 +165,23 @@ def _finish_operation(operation: dict[str, Any], edge_errors: dict[int, dict[str
         if param["schema"].get("type") == "array":
             # Declared as repeated (`fields=a&fields=b`); `fields=a,b` is accepted as well.
             param["style"], param["explode"] = "form", True
+
+
+def _put_back_nulls(value: Any, schema: dict[str, Any], defined: dict[str, Any]) -> None:
+    """FastAPI drops every null from the document (`exclude_none`), examples' too, so an
+    example of a record with a null member no longer matches its schema: a required member
+    missing from an example was a null."""
+    while "$ref" in schema:
+        schema = defined[schema["$ref"].rsplit("/", 1)[1]]
+    if "anyOf" in schema:  # the first that is not null: the full one, or the nullable's type
+        schema = next(s for s in schema["anyOf"] if s.get("type") != "null")
+        _put_back_nulls(value, schema, defined)
+    elif isinstance(value, dict):
+        for name, member in schema.get("properties", {}).items():
+            if name in value:
+                _put_back_nulls(value[name], member, defined)
+            elif name in schema.get("required", ()):
+                value[name] = None
+    elif isinstance(value, list):
+        for item in value:
+            _put_back_nulls(item, schema.get("items", {}), defined)
