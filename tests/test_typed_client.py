@@ -77,8 +77,8 @@ def generated(server: LiveServer, client: TestClient) -> Path:
     # Its post-generation hook runs ruff, which is in the venv beside this interpreter.
     path = {"PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
     python = GENERATED / "python" / "summit_client"
-    generate = ["generate", "--path", document, "--output-path", python, "--meta", "none"]
-    ok(run(VENV_BIN / "openapi-python-client", *generate, env=path))
+    generate: list[str | Path] = ["generate", "--path", document, "--output-path", python]
+    ok(run(VENV_BIN / "openapi-python-client", *generate, "--meta", "none", env=path))
     assert "export interface paths" in (GENERATED / "openapi.ts").read_text()
     assert "export const listCountries" in (GENERATED / "orval" / "summit.ts").read_text()
     assert (python / "api" / "countries" / "list_countries.py").is_file()
@@ -165,7 +165,13 @@ def expected_run(client: TestClient) -> dict[str, Any]:
         "leaders": leaders,
         "first_page": {"total": kg["total"], "ids": ids[:2]},
         "next_link": "/countries/kg/priorities?limit=2&offset=2",
-        "second_page": {"status": 200, "offset": 2, "limit": 2, "ids": ids[2:4], "countries": ["kg"]},
+        "second_page": {
+            "status": 200,
+            "offset": 2,
+            "limit": 2,
+            "ids": ids[2:4],
+            "countries": ["kg"],
+        },
         "sparse": [["id", "title"]] * 3,
         "theme": {"total": energy["total"], "ids": [p["id"] for p in energy["items"]]},
         "problem": {
