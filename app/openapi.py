@@ -162,6 +162,9 @@ def _finish_operation(operation: dict[str, Any], edge_errors: dict[int, dict[str
         }
     declared.update({str(k): v for k, v in error_responses(edge_errors).items()})
     for param in operation.get("parameters", []):
+        if param["in"] == "path" and "examples" in param["schema"]:
+            # Swagger UI prefills Try-it-out from the parameter's own `example`.
+            param.setdefault("example", param["schema"]["examples"][0])
         if param["schema"].get("type") == "array":
             # Declared as repeated (`fields=a&fields=b`); `fields=a,b` is accepted as well.
             param["style"], param["explode"] = "form", True

@@ -431,7 +431,7 @@ class Meta(Out):
     """Dataset metadata."""
 
     dataset: DatasetInfo
-    """The dataset's identity."""
+    """The dataset this API serves: its version, checksum and licence."""
     counts: dict[str, int]
     """Records per collection."""
     sources: list[Summary]
