@@ -148,7 +148,8 @@ def finish(
     queries: Mapping[str, type[BaseModel]],
 ) -> dict[str, Any]:
     """The response models as components, each operation's query parameters from its query
-    model, and what every operation shares: 304, the edge's own errors, no security."""
+    model, and what every operation shares: 304, the edge's own errors, no security; and
+    the nulls FastAPI took out of the examples."""
     components = document.setdefault("components", {})
     components["headers"] = HEADERS
     made: list[tuple[type[BaseModel], str]] = [(make(), name) for name, make in models.items()]
@@ -165,13 +166,15 @@ def finish(
     schemas_.update(used)
     for path_item in document["paths"].values():
         for operation in path_item.values():
-            operation.setdefault("parameters", []).extend(
-                declared.get(operation["operationId"], [])
-            )
+            query = declared.get(operation["operationId"], [])
+            operation["parameters"] = [*operation.get("parameters", []), *query]
     document["security"] = []
     for path_item in document["paths"].values():
         for operation in path_item.values():
             _finish_operation(operation, edge_errors)
+            for content in operation["responses"].get("200", {}).get("content", {}).values():
+                if "example" in content and "schema" in content:
+                    _put_back_nulls(content["example"], content["schema"], schemas_)
     _link_items(document["paths"])
     return document
 
@@ -207,3 +210,27 @@ def _finish_operation(operation: dict[str, Any], edge_errors: dict[int, dict[str
             "headers": _headers(*CACHED),
         }
     declared.update({str(k): v for k, v in error_responses(edge_errors).items()})
+    for param in operation.get("parameters", []):
+        if param["in"] == "path" and "examples" in param["schema"]:
+            # Swagger UI prefills Try-it-out from the parameter's own `example`.
+            param.setdefault("example", param["schema"]["examples"][0])
+
+
+def _put_back_nulls(value: Any, schema: dict[str, Any], defined: dict[str, Any]) -> None:
+    """FastAPI drops every null from the document (`exclude_none`), examples' too, so an
+    example of a record with a null member no longer matches its schema: a required member
+    missing from an example was a null."""
+    while "$ref" in schema:
+        schema = defined[schema["$ref"].rsplit("/", 1)[1]]
+    if "anyOf" in schema:  # the first that is not null: the full one, or the nullable's type
+        schema = next(s for s in schema["anyOf"] if s.get("type") != "null")
+        _put_back_nulls(value, schema, defined)
+    elif isinstance(value, dict):
+        for name, member in schema.get("properties", {}).items():
+            if name in value:
+                _put_back_nulls(value[name], member, defined)
+            elif name in schema.get("required", ()):
+                value[name] = None
+    elif isinstance(value, list):
+        for item in value:
+            _put_back_nulls(item, schema.get("items", {}), defined)

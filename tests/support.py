@@ -1,5 +1,5 @@
 """What tests and bench/ share: a real server process on a free port, a raw-socket response
-reader, the problem+json assertion, the edge's test helpers, the TypeScript client's folder,
+reader, the problem+json assertion, the edge's test helpers, the clients' npm folder,
 and the search table (tests/test_search.py checks it, bench/search_bench.py times it).
 """
 
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT = 30.0
 PROBLEM = "application/problem+json"
 PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
-CLIENT = ROOT / "clients" / "ts"
+CLIENT = ROOT / "clients"  # the one npm folder: generated clients, Redocly, Spectral
 
 
 # --- problem+json ----------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 import json
 import os
 import re
@@ -22,7 +21,6 @@ from openapi_spec_validator import validate as validate_spec
 from tests.support import PROBLEM, free_port, running, uvicorn_command
 
 CHROMIUM = Path("/usr/bin/chromium")
-PROBLEM_CONTENT = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 CONTENT_TYPES = {
     ".css": ("text/css",),
     ".js": ("text/javascript", "application/javascript"),
@@ -167,13 +165,15 @@ def test_every_contract_path_is_documented_once(client: TestClient) -> None:
     assert {method for _, method, _ in operations(spec(client))} == {"get"}
 
 
-def test_operation_ids_are_the_route_function_names(client: TestClient) -> None:
-    """`list_countries` is `app.routes.countries.list_countries`: one router module per tag."""
+def test_operation_ids_are_unique_and_each_tag_is_a_router_module(client: TestClient) -> None:
+    """`list_countries` is in app/routes/countries.py's router: one router module per tag."""
+    found = [op["operationId"] for _, _, op in operations(spec(client))]
+    assert len(found) == len(set(found))
     for path, _, operation in operations(spec(client)):
         [tag] = operation["tags"]
         module = importlib.import_module(f"app.routes.{'index' if tag == 'meta' else tag}")
-        endpoint = getattr(module, operation["operationId"], None)
-        assert inspect.iscoroutinefunction(endpoint), (path, operation["operationId"])
+        assert callable(getattr(module, "router", None)), (path, tag)
+        assert re.fullmatch(r"(get|list|search)(_[a-z]+)*", operation["operationId"]), path
 
 
 @pytest.mark.parametrize(("path", "operation_id"), sorted(EXPECTED_OPERATIONS))
@@ -185,22 +185,39 @@ def test_every_operation_is_documented(client: TestClient, path: str, operation_
     assert len(operation["description"]) > 20
     [tag] = operation["tags"]
     assert tag in {t["name"] for t in document["tags"]}
-    content = operation["responses"]["200"]["content"]["application/json"]
+    media = "text/csv; charset=utf-8" if path.endswith(".csv") else "application/json"
+    content = operation["responses"]["200"]["content"][media]
     assert "example" in content, f"{operation_id} has no 200 example"
     schema = {**content["schema"], "components": document["components"]}
     validate_schema(content["example"], schema, cls=OAS31Validator)
-    errors = {s: r for s, r in operation["responses"].items() if s.startswith("4")}
-    assert "400" in errors  # unknown query parameters
+    declared = operation["responses"]
+    errors = {s: r for s, r in declared.items() if s.startswith("4")}
+    assert {"400", "414", "431"} <= set(errors)  # unknown parameters, the edge's limits
+    if operation.get("parameters"):
+        assert "422" in errors, operation_id
+    assert "304" in declared
     if "{" in path:
         assert "404" in errors
+    problem = {**document["components"]["schemas"]["Problem"], "components": document["components"]}
     for status, response in errors.items():
-        assert response["content"] == PROBLEM_CONTENT, (operation_id, status)
+        [(media_type, problem_content)] = response["content"].items()
+        assert media_type == PROBLEM, (operation_id, status)
+        assert problem_content["schema"] == {"$ref": "#/components/schemas/Problem"}
+        example = problem_content["example"]  # a real one: no placeholders
+        validate_schema(example, problem, cls=OAS31Validator)
+        assert example["status"] == int(status), (operation_id, status, example)
         assert response["description"]
 
 
 def test_examples_are_taken_from_the_real_data(client: TestClient) -> None:
     """Each example is what the endpoint really answers (collections: with its `limit`)."""
     for path, _, operation in operations(spec(client)):
+        if path.endswith(".csv"):
+            table = operation["responses"]["200"]["content"]["text/csv; charset=utf-8"]["example"]
+            url = re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES[m[1]], path) + "?limit=2"
+            url += "&q=japarov" if path == "/search.csv" else ""
+            assert client.get(url).text == table, operation["operationId"]
+            continue
         example = operation["responses"]["200"]["content"]["application/json"]["example"]
         if operation["operationId"] == "search":
             url = "/search?q=japarov&limit=1"  # the query app/examples.py runs

@@ -1,12 +1,15 @@
 """Spec quality gates: openapi-spec-validator accepts the document; Spectral's `spectral:oas`
-ruleset reports nothing at all (not even a warning).
+ruleset reports nothing at all (not even a warning); Redocly CLI's `recommended` ruleset
+reports no error and no warning; every parameter and schema property has a description and
+every path parameter an example.
 
-Spectral lints a pretty-printed copy, so that a finding points at a useful line.
+The linters read a pretty-printed copy, so that a finding points at a useful line.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -33,10 +36,54 @@ def test_openapi_spec_validator_accepts_the_document(spec: dict[str, Any]) -> No
     assert spec["openapi"].startswith("3.1")
 
 
-def test_spectral_reports_nothing(spec: dict[str, Any], tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def document(spec: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
     ensure_node_modules()
-    document = tmp_path / "openapi.json"
-    document.write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
+    path = tmp_path_factory.mktemp("spec") / "openapi.json"
+    path.write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_redocly_recommended_reports_nothing(document: Path) -> None:
+    config = CLIENT / "redocly.yaml"
+    assert config.read_text().split() == ["extends:", "-", "recommended"]
+    result = subprocess.run(
+        [CLIENT / "node_modules" / ".bin" / "redocly", "lint", "--config", config, document],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Your API description is valid" in result.stderr + result.stdout
+    assert "You have" not in result.stderr + result.stdout  # "You have N warnings."
+
+
+def test_every_parameter_and_property_has_a_description(spec: dict[str, Any]) -> None:
+    missing = []
+    for path, item in spec["paths"].items():
+        for parameter in item["get"].get("parameters", []):
+            where = f"{path} {parameter['name']}"
+            if not parameter.get("description"):
+                missing.append(where)
+            if parameter["in"] == "path" and not parameter.get(
+                "examples", parameter.get("example")
+            ):
+                missing.append(f"{where}: no example")
+    for name, schema in spec["components"]["schemas"].items():
+        if not schema.get("description"):
+            missing.append(name)
+        missing += [
+            f"{name}.{p}"
+            for p, s in schema.get("properties", {}).items()
+            if not s.get("description")
+        ]
+    assert missing == []
+
+
+def test_spectral_reports_nothing(document: Path) -> None:
     ruleset = CLIENT / ".spectral.yaml"
     assert ruleset.read_text().strip() == 'extends: ["spectral:oas"]'
     result = subprocess.run(

@@ -48,7 +48,9 @@ class DatasetInfo(Out):
 class Meta(Out):
     """Dataset metadata."""
 
-    dataset: DatasetInfo = Field(description="The dataset's identity.")
+    dataset: DatasetInfo = Field(
+        description="The dataset this API serves: its version, checksum and licence."
+    )
     counts: dict[str, int] = Field(description="Records per collection.")
     sources: list[Summary] = Field(description="Every source document.")
 

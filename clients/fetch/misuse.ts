@@ -1,15 +1,13 @@
 /**
- * Misuses of the API that the generated types must reject. tests/test_typed_client.py
- * runs `tsc --noEmit -p tsconfig.misuse.json` and expects an error on exactly the lines
- * marked MISUSE, and on no other line.
+ * Misuses of the API that the openapi-typescript types must reject. tests/test_typed_client.py
+ * runs `tsc -p tsconfig.misuse.json` and expects an error on exactly the lines marked MISUSE
+ * (in this file and orval/misuse.ts), and on no other line.
  */
 import createClient from "openapi-fetch";
 
-import type { paths } from "./generated/openapi.js";
+import type { paths } from "../generated/openapi.js";
 
-type JsonMedia = `${string}/${string}json`;
-
-const api = createClient<paths, JsonMedia>({ baseUrl: "http://127.0.0.1:8000" });
+const api = createClient<paths>({ baseUrl: "http://127.0.0.1:8000" });
 
 export async function misuse(): Promise<unknown[]> {
   const seen: unknown[] = [];
@@ -18,9 +16,12 @@ export async function misuse(): Promise<unknown[]> {
   const first = countries.data.items[0];
   if (first === undefined) return seen;
 
+  seen.push(await api.GET("/priorities", { params: { query: { theme: "atlantis" } } })); // MISUSE: unknown theme
+  seen.push(await api.GET("/priorities", { params: { query: { fields: ["colour"] } } })); // MISUSE: unknown fields name
+  seen.push(await api.GET("/countries", { params: { query: { sort: ["population"] } } })); // MISUSE: unknown sort key
+  seen.push(first.nmae); // MISUSE: misspelled field
   seen.push(await api.GET("/countries", { params: { query: { limit: "ten" } } })); // MISUSE: wrong parameter type
   seen.push(await api.GET("/countrys", {})); // MISUSE: unknown path
-  seen.push(first.nmae); // MISUSE: misspelled field
   seen.push(await api.GET("/countries", { params: { query: { colour: "red" } } })); // MISUSE: unknown query parameter
   seen.push(await api.GET("/countries", { params: { query: { format: "xml" } } })); // MISUSE: value outside the enum
   seen.push(await api.GET("/countries/{country_id}", { params: { path: { country: "kg" } } })); // MISUSE: wrong path parameter name
