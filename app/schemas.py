@@ -110,9 +110,13 @@ class Country(Out):
     summits: list[CountryRole]
     """Summits attended, with the country's role."""
     priority_count: int
-    """How many priorities and proposals its leader stated (endorsements included)."""
+    """How many records its leader has at `priorities_url`, of every kind (endorsements
+    included: see `endorsement_count`)."""
     priorities_url: str
     """The path of its leader's priorities."""
+    endorsement_count: int
+    """How many of those are endorsements of another leader's priorities
+    (`priority_count - endorsement_count` is what the leader stated himself)."""
 
 
 class Leader(Out):
@@ -133,9 +137,12 @@ class Leader(Out):
     country: Summary
     """The leader's country."""
     priority_count: int
-    """How many priorities and proposals the leader stated."""
+    """How many priorities the leader has, of every kind (endorsements included: see
+    `endorsement_count`)."""
     sources: list[Citation]
     """Where the dataset has it from."""
+    endorsement_count: int
+    """How many of those are endorsements of another leader's priorities."""
 
 
 class Summit(Out):
@@ -190,6 +197,9 @@ class Priority(Out):
     """The themes it touches."""
     sources: list[Citation]
     """Where the dataset has it from."""
+    note: str | None
+    """A curator's note: why an excerpt does not name the leader, or what an endorsement
+    endorses; null where there is none."""
 
 
 class ValueClaim(Out):
@@ -299,6 +309,9 @@ class Statement(Out):
     """The summit it concerns."""
     sources: list[Citation]
     """Where the dataset has it from."""
+    note: str | None
+    """A curator's note: why the excerpt does not name the speaker, naming them; null where
+    there is none."""
 
 
 class ThemeCountry(Summary):
@@ -436,6 +449,9 @@ class Meta(Out):
     """Records per collection."""
     sources: list[Summary]
     """Every source document."""
+    retired_counts: dict[str, int]
+    """Retired ids per collection they lived in: each answers `410 Gone` (or `301` to a
+    successor in the same collection), and none is counted in `counts`."""
 
 
 class Health(Out):

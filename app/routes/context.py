@@ -11,7 +11,15 @@ from typing import Any
 
 from app import schemas
 from app.dataset.catalog import Catalog
-from app.openapi import page_model, problem_example, responses, sparse_model, table_responses
+from app.openapi import (
+    moved_response,
+    page_model,
+    problem_example,
+    responses,
+    sparse_model,
+    table_responses,
+)
+from app.routes.deps import gone
 from app.routes.listing import to_csv
 from app.routes.params import QueryBase, Types
 
@@ -85,10 +93,21 @@ class Context:
         return responses(errors, example, collection=True, alias=404 in statuses)
 
     def item_responses(
-        self, path: str, query: type[QueryBase], item: Any, what: str
+        self, path: str, query: type[QueryBase], item: Any, what: str, collection: str
     ) -> dict[int | str, Any]:
+        """An item's 200, and its errors: 410 (and 301) where the collection has retired
+        ids, each with the answer of a real one."""
         example = item.model_dump(mode="json") if item is not None else None
-        return responses(self.errors(path, query, 404, 422, what=what), example, alias=True)
+        errors = self.errors(path, query, 404, 422, what=what)
+        retired = list(self.catalog.retired[collection].values())
+        gone_ = [r for r in retired if not r.renamed]
+        if gone_:
+            instance = path.split("{", 1)[0] + gone_[0].id
+            errors[410] = problem_example(410, gone(gone_[0], what).detail, instance)
+        declared = responses(errors, example, alias=True)
+        if any(r.renamed for r in retired):
+            declared[301] = moved_response()
+        return declared
 
     def table_responses(
         self,

@@ -54,7 +54,9 @@ def add_country(r: APIRouter, ctx: Context) -> None:
         description="Look a country up by its alpha-2 code (canonical), alpha-3 code, numeric "
         "code or English name, case-insensitively. An alias answers with the same "
         'representation and a `Link: <…>; rel="canonical"` header.',
-        responses=ctx.item_responses("/countries/{country_id}", item_query, kg, "country"),
+        responses=ctx.item_responses(
+            "/countries/{country_id}", item_query, kg, "country", "countries"
+        ),
         dependencies=[guard(item_query)],
     )
     @query(item_query)

@@ -98,7 +98,7 @@ def add_item(
         description=description,
         response_model=ctx.item(model),
         responses=ctx.item_responses(
-            r.prefix + path, item_query, ctx.catalog.get(collection, example), what
+            r.prefix + path, item_query, ctx.catalog.get(collection, example), what, collection
         ),
         dependencies=[guard(item_query)],
     )
