@@ -383,8 +383,8 @@ SOURCES: list[Item] = [source(s) for s in SOURCE_SEEDS]
 
 # --- retired ids ---------------------------------------------------------------------------
 
-COLLECTIONS = ("sources", "themes", "countries", "summits", "leaders", "priorities")
-COLLECTIONS += ("agreements", "statements")
+COLLECTIONS = ["sources", "themes", "countries", "summits", "leaders", "priorities"]
+COLLECTIONS += ["agreements", "statements"]
 RETIRED_COUNTS = {
     name: sum(1 for r in RETIRED_SEEDS if r["collection"] == name) for name in COLLECTIONS
 }
