@@ -97,6 +97,7 @@ class Priority(SQLModel, table=True):
     kind: str
     title: str
     description: str
+    note: str | None = None
 
 
 class PriorityTheme(SQLModel, table=True):
@@ -176,6 +177,7 @@ class Statement(SQLModel, table=True):
     speaker_aliases: list[str] = Field(sa_column=Column(JSON, nullable=False))
     speaker_role: str
     speaker_country_id: str | None = Field(default=None, foreign_key="countries.id", index=True)
+    note: str | None = None
 
 
 class Citation(SQLModel, table=True):
@@ -187,3 +189,19 @@ class Citation(SQLModel, table=True):
     position: int = Field(primary_key=True)
     source_id: str = Field(foreign_key="sources.id", index=True)
     excerpt: str
+
+
+class Retired(SQLModel, table=True):
+    """An id that was published and is no longer served, and where its fact now lives.
+
+    No foreign key to the successor: it may be in any collection (checked by the build).
+    """
+
+    __tablename__ = "retired"
+    collection: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    position: int
+    successor_collection: str | None = None
+    successor: str | None = None
+    reason: str
+    retired_in: str

@@ -26,8 +26,9 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
     "Vary": {"description": "The request headers the answer depends on.", "schema": STRING},
     "Link": {
-        "description": 'Pagination (`rel="first"`, `"prev"`, `"next"`, `"last"`) and, for an '
-        'alias, the canonical URL (`rel="canonical"`).',
+        "description": 'Pagination (`rel="first"`, `"prev"`, `"next"`, `"last"`), for an '
+        'alias the canonical URL (`rel="canonical"`), and for a retired id the record where '
+        'its fact now lives (`rel="successor-version"`).',
         "schema": STRING,
     },
     "X-Total-Count": {
@@ -81,8 +82,9 @@ def problem_example(status: int, detail: str, instance: str, **error: str) -> di
 
 
 def error_responses(examples: dict[int, dict[str, Any]]) -> dict[int | str, Any]:
-    return {
-        status: {
+    declared: dict[int | str, Any] = {}
+    for status, example in examples.items():
+        declared[status] = {
             "description": TITLES[status][1],
             "content": {
                 PROBLEM_MEDIA_TYPE: {
@@ -91,7 +93,17 @@ def error_responses(examples: dict[int, dict[str, Any]]) -> dict[int | str, Any]
                 }
             },
         }
-        for status, example in examples.items()
+        if status == 410:  # where a retired record's fact now lives, when it lives on
+            declared[status]["headers"] = _headers("Link")
+    return declared
+
+
+def moved_response() -> dict[str, Any]:
+    """The 301 of a renamed record: the same request at its new id."""
+    return {
+        "description": "The id was retired and the record renamed: the same request at its "
+        "new id (the rest of the path and the query kept).",
+        "headers": _headers("Location"),
     }
 
 

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from app.schemas import Out
 
@@ -71,6 +71,16 @@ class ProblemError(Exception):
         self.detail = detail
         self.errors = [ProblemDetail(**e) for e in errors] if errors else None
         self.headers = headers or {}
+
+
+class Moved(Exception):
+    """Raised for a renamed record: `301` to the same request with `old` (a path prefix,
+    `/priorities/old-id`) replaced by `new`, the rest of the path and the query kept."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__(f"{old} is now {new}")
+        self.old = old
+        self.new = new
 
 
 def not_found(what: str, id_: str) -> ProblemError:
@@ -165,12 +175,20 @@ async def _http(request: Request, exc: Exception) -> Response:
     return problem_response(problem(status, detail, request.url.path), headers)
 
 
+async def _moved(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Moved)
+    path = exc.new + request.url.path.removeprefix(exc.old)
+    query = request.url.query
+    return RedirectResponse(f"{path}?{query}" if query else path, status_code=301)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(problem(500, "An unexpected error occurred.", request.url.path))
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem)
+    app.add_exception_handler(Moved, _moved)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)

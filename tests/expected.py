@@ -35,6 +35,7 @@ AGREEMENT_SEEDS: list[Item] = _read("agreements")["agreements"]
 STATEMENT_SEEDS: list[Item] = _read("statements")["statements"]
 THEME_SEEDS: list[Item] = _read("themes")["themes"]
 SOURCE_SEEDS: list[Item] = _read("sources")["sources"]
+RETIRED_SEEDS: list[Item] = _read("retired")["retired"]
 
 COUNTRY = {c["id"]: c for c in COUNTRY_SEEDS}
 LEADER = {x["id"]: x for x in LEADER_SEEDS}
@@ -106,6 +107,7 @@ def priority(p: Item) -> Item:
         "summit": summit_summary(p["summit"]),
         "themes": [theme_summary(t) for t in p["themes"]],
         "sources": citations(p),
+        "note": p.get("note"),
     }
 
 
@@ -187,8 +189,13 @@ def summit(s: Item) -> Item:
 SUMMITS: list[Item] = [summit(s) for s in sorted(SUMMIT_SEEDS, key=lambda s: -s["ordinal"])]
 
 
-def _priority_count(cid: str) -> int:
-    return sum(1 for p in PRIORITY_SEEDS if _country_of_priority(p) == cid)
+def _priority_count(cid: str, kinds: tuple[str, ...] | None = None) -> int:
+    """A country's priorities (of `kinds`, or of every kind: endorsements included)."""
+    return sum(
+        1
+        for p in PRIORITY_SEEDS
+        if _country_of_priority(p) == cid and (kinds is None or p["kind"] in kinds)
+    )
 
 
 def country(c: Item) -> Item:
@@ -211,6 +218,7 @@ def country(c: Item) -> Item:
         ],
         "priority_count": _priority_count(c["id"]),
         "priorities_url": f"/countries/{c['id']}/priorities",
+        "endorsement_count": _priority_count(c["id"], ("endorsement",)),
     }
 
 
@@ -228,6 +236,9 @@ def leader(x: Item) -> Item:
         "country": country_summary(x["country"]),
         "priority_count": sum(1 for p in PRIORITY_SEEDS if p["leader"] == x["id"]),
         "sources": citations(x),
+        "endorsement_count": sum(
+            1 for p in PRIORITY_SEEDS if p["leader"] == x["id"] and p["kind"] == "endorsement"
+        ),
     }
 
 
@@ -277,6 +288,7 @@ def statement(st: Item) -> Item:
         "country": country_summary(cid) if cid else None,
         "summit": summit_summary(st["summit"]),
         "sources": citations(st),
+        "note": st.get("note"),
     }
 
 
@@ -367,6 +379,15 @@ def source(s: Item) -> Item:
 
 
 SOURCES: list[Item] = [source(s) for s in SOURCE_SEEDS]
+
+
+# --- retired ids ---------------------------------------------------------------------------
+
+COLLECTIONS = ["sources", "themes", "countries", "summits", "leaders", "priorities"]
+COLLECTIONS += ["agreements", "statements"]
+RETIRED_COUNTS = {
+    name: sum(1 for r in RETIRED_SEEDS if r["collection"] == name) for name in COLLECTIONS
+}
 
 
 def by_id(items: list[Item]) -> dict[str, Item]:

@@ -299,6 +299,7 @@ RAHMON = ("leader", "emomali-rahmon")
 BERDIMUHAMEDOW = ("leader", "serdar-berdimuhamedow")
 MIRZIYOYEV = ("leader", "shavkat-mirziyoyev")
 CEBOTAREV = ("statement", "cebotarev-first-international-legal-document")
+TJ_ENDORSES_KG = ("priority", "astana-2025-tj-agreement-with-kyrgyz-priorities")
 
 # (what the user types, the (type, id) they expect first)
 TOP_HITS: list[tuple[str, tuple[str, str]]] = [
@@ -322,6 +323,10 @@ TOP_HITS: list[tuple[str, tuple[str, str]]] = [
     ("RAKHMON", RAHMON),
     ("emomali", RAHMON),
     ("Emomali Rakhmon", RAHMON),
+    # the Tajik endorsement of Žaparov's needs, by either president in either spelling
+    ("rakhmon zaparov", TJ_ENDORSES_KG),
+    ("Rahmon Žaparov", TJ_ENDORSES_KG),
+    ("zaparov needs", TJ_ENDORSES_KG),
     # the Turkmen president
     ("Berdimuhamedow", BERDIMUHAMEDOW),
     ("Berdymukhamedov", BERDIMUHAMEDOW),

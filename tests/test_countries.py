@@ -34,6 +34,7 @@ KYRGYZSTAN = {
     ],
     "priority_count": 6,
     "priorities_url": "/countries/kg/priorities",
+    "endorsement_count": 0,
 }
 ALIASES = ["KG", "kgz", "KGZ", "Kgz", "417", "kyrgyzstan", "Kyrgyzstan", "KYRGYZSTAN"]
 CANONICAL_KG = '</countries/kg>; rel="canonical"'
@@ -144,6 +145,28 @@ def test_every_country_priorities(client: TestClient, country_id: str) -> None:
     assert client.get(f"/countries/{country_id}/priorities").json() == page(
         priorities_of(country_id)
     )
+
+
+@pytest.mark.parametrize("country_id", [c["id"] for c in COUNTRY_SEEDS])
+def test_priority_count_is_every_record_at_priorities_url(
+    client: TestClient, country_id: str
+) -> None:
+    """`priority_count` keeps its meaning (every kind, endorsements included: the `total` at
+    `priorities_url`); `endorsement_count` says how many of those are endorsements."""
+    country = client.get(f"/countries/{country_id}").json()
+    listed = client.get(country["priorities_url"]).json()["items"]
+    assert country["priority_count"] == len(listed)
+    assert country["endorsement_count"] == sum(p["kind"] == "endorsement" for p in listed)
+
+
+def test_tajikistan_endorses_one_of_its_four_records(client: TestClient) -> None:
+    """Rakhmon's agreement with Žaparov's other needs is an endorsement, counted apart; the
+    retired belt-and-road record no longer counts for China."""
+    tj = client.get("/countries/tj").json()
+    assert (tj["priority_count"], tj["endorsement_count"]) == (4, 1)
+    cn = client.get("/countries/cn").json()
+    assert cn["endorsement_count"] == 0
+    assert cn["priority_count"] == client.get("/priorities?country=cn").json()["total"]
 
 
 def test_kazakhstan_has_no_stated_priorities(client: TestClient) -> None:

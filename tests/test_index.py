@@ -14,6 +14,7 @@ from tests.expected import (
     DATASET,
     LEADER_SEEDS,
     PRIORITY_SEEDS,
+    RETIRED_COUNTS,
     SEEDS,
     SOURCE_SEEDS,
     STATEMENT_SEEDS,
@@ -90,7 +91,19 @@ def test_meta(client: TestClient) -> None:
         "sources": [
             {"id": s["id"], "name": s["title"], "url": f"/sources/{s['id']}"} for s in SOURCE_SEEDS
         ],
+        "retired_counts": RETIRED_COUNTS,
     }
+
+
+def test_meta_counts_retired_ids_apart_from_the_records(client: TestClient) -> None:
+    """The two retired ids (seeds/retired.toml) are counted where they lived, not served."""
+    body = client.get("/meta").json()
+    assert body["retired_counts"] == {
+        **dict.fromkeys(body["counts"], 0),
+        "priorities": 1,
+        "agreements": 1,
+    }
+    assert set(body["retired_counts"]) == set(body["counts"])
 
 
 def test_meta_counts_match_the_collections(client: TestClient) -> None:

@@ -34,6 +34,7 @@ def test_get_leader_japarov_literal(client: TestClient) -> None:
         "title": "President",
         "country": {"id": "kg", "name": "Kyrgyzstan", "url": "/countries/kg"},
         "priority_count": 6,
+        "endorsement_count": 0,
         "sources": [
             {
                 "source_id": "asianews-2025-06-26-astana-summit",
@@ -60,6 +61,18 @@ def test_leaders_by_country(client: TestClient, country: str) -> None:
 
 def test_tokayev_states_no_priorities(client: TestClient) -> None:
     assert client.get("/leaders/kassym-jomart-tokayev").json()["priority_count"] == 0
+
+
+def test_a_leaders_endorsements_are_counted_apart(client: TestClient) -> None:
+    """`priority_count` is every record of the leader (endorsements included, as before);
+    `endorsement_count` is the part that endorses another leader's priorities."""
+    rahmon = client.get("/leaders/emomali-rahmon").json()
+    listed = client.get("/priorities?leader=emomali-rahmon").json()["items"]
+    assert rahmon["priority_count"] == len(listed) == 4
+    assert rahmon["endorsement_count"] == 1
+    assert [p["id"] for p in listed if p["kind"] == "endorsement"] == [
+        "astana-2025-tj-agreement-with-kyrgyz-priorities"
+    ]
 
 
 def test_unknown_country_filter_is_422(client: TestClient) -> None:

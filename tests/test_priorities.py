@@ -216,6 +216,19 @@ def test_paging_out_of_bounds_is_422(client: TestClient, query: str, accepted: s
     assert accepted in error["accepted"]
 
 
+def test_a_priority_serves_the_note_of_its_seed(client: TestClient) -> None:
+    """The seed's note (what an endorsement endorses, who "he" is), served and in the CSV;
+    null where the seed has none."""
+    endorsement = "astana-2025-tj-agreement-with-kyrgyz-priorities"
+    body = client.get(f"/priorities/{endorsement}").json()
+    assert body["note"] == by_id(PRIORITIES)[endorsement]["note"]
+    assert body["note"].startswith("An endorsement, not a need Rahmon names")
+    assert client.get("/priorities/astana-2025-kg-rare-earth-processing").json()["note"] is None
+    rows = client.get("/priorities.csv").text.splitlines()
+    assert "note" in rows[0].split(",")
+    assert "An endorsement, not a need" in next(r for r in rows if r.startswith(endorsement))
+
+
 @pytest.mark.parametrize("priority_id", ["astana-2025-kz-anything", "kg-energy"])
 def test_unknown_priority_is_404_naming_it(client: TestClient, priority_id: str) -> None:
     response = client.get(f"/priorities/{priority_id}")

@@ -164,6 +164,18 @@ def test_a_leader_comes_first_then_what_is_by_or_about_them(
         assert by_them or about_them, hit
 
 
+@pytest.mark.parametrize("q", ["zaparov", "Žaparov", "Z\u030caparov", "ZAPAROV", "žAPAROV"])
+def test_the_tajik_endorsement_of_zaparovs_needs_is_found_by_his_name(
+    client: TestClient, q: str
+) -> None:
+    """The source's spelling (Žaparov), folded or not, finds Rakhmon's endorsement right after
+    Žaparov himself: its title names him (issue 12; before, only `Japarov` found it)."""
+    assert ids(search(client, q))[:2] == [
+        ("leader", "sadyr-japarov"),
+        ("priority", "astana-2025-tj-agreement-with-kyrgyz-priorities"),
+    ]
+
+
 def test_the_cebotarev_hit_is_his_statement(client: TestClient) -> None:
     for q in ("Čebotarev", "cebotarev", "Chebotarev"):
         statement = client.get(search(client, q)[0]["url"]).json()

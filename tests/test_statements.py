@@ -64,7 +64,18 @@ def test_quote_of_a_person_who_is_not_a_leader(client: TestClient) -> None:
                 "url": f"/sources/{primary}",
             }
         ],
+        "note": None,  # the excerpt names him
     }
+
+
+def test_a_statement_serves_the_note_of_its_seed(client: TestClient) -> None:
+    """Why the excerpt does not name the speaker: the seed's note, served (issue 12)."""
+    body = client.get("/statements/xi-condemns-trade-wars").json()
+    assert body["note"] == by_id(STATEMENTS)["xi-condemns-trade-wars"]["note"]
+    assert body["note"].startswith("The quotation marks around ‘trade wars involving tariffs")
+    rows = client.get("/statements.csv").text.splitlines()
+    assert "note" in rows[0].split(",")
+    assert "scare quotes" in next(r for r in rows if r.startswith("xi-condemns-trade-wars,"))
 
 
 def test_a_leader_speaker_links_to_the_leader(client: TestClient) -> None:

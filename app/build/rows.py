@@ -123,6 +123,7 @@ def _priorities(d: Dataset) -> Iterator[SQLModel]:
             kind=p.kind,
             title=p.title,
             description=p.description,
+            note=p.note,
         )
         for i, t in enumerate(p.themes):
             yield models.PriorityTheme(priority_id=p.id, theme_id=t, position=i)
@@ -195,8 +196,14 @@ def _statements(d: Dataset) -> Iterator[SQLModel]:
             speaker_aliases=aliases,
             speaker_role=role,
             speaker_country_id=country,
+            note=st.note,
         )
         yield from _citations(st)
+
+
+def _retired(d: Dataset) -> Iterator[SQLModel]:
+    for i, r in enumerate(d.retired):  # the seed's keys are the table's columns
+        yield models.Retired(position=i, **r.model_dump())
 
 
 TABLE_ROWS = (_meta, _sources, _themes, _countries, _summits, _leaders, _priorities)
@@ -204,7 +211,7 @@ TABLE_ROWS = (_meta, _sources, _themes, _countries, _summits, _leaders, _priorit
 
 def table_rows(dataset: Dataset) -> Iterator[SQLModel]:
     """Every row of every table of app.models, each table's rows in seed order."""
-    for rows in (*TABLE_ROWS, _agreements, _statements):
+    for rows in (*TABLE_ROWS, _agreements, _statements, _retired):
         yield from rows(dataset)
 
 

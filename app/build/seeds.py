@@ -184,9 +184,7 @@ class PrioritySeed(Cited):
     title: Name
     description: Text
     themes: Slugs = Field(min_length=1)
-    # Why an excerpt does not name the leader ("he", "the Chinese president"): validated
-    # and in the checksum, not stored (seeds/README.md, "Speakers and kinds").
-    note: Text | None = None
+    note: Text | None = None  # why an excerpt does not name the leader (seeds/README.md)
 
     def references(self) -> Iterator[Reference]:
         yield "leader", "leaders", self.leader
@@ -260,8 +258,7 @@ class StatementSeed(Cited):
     kind: Annotated[StatementKind, Lax]
     text: Text
     context: Text | None = None
-    # Why the excerpt does not name the speaker: validated and in the checksum, not stored.
-    note: Text | None = None
+    note: Text | None = None  # why the excerpt does not name the speaker
     leader: Slug | None = None
     speaker: Speaker | None = None
 

@@ -18,6 +18,8 @@ import orjson
 from pydantic import ValidationError
 from sqlalchemy import inspect
 
+from app.build import retired
+from app.build.retired import RetiredSeed
 from app.build.seeds import COLLECTION, MODELS, DatasetSeed, Record, SeedModel
 from app.models import Country
 from app.vocabulary import RESOURCE, RESOURCES
@@ -51,6 +53,7 @@ class Dataset:
 
     meta: DatasetSeed
     records: dict[str, list[Record]] = field(default_factory=dict)
+    retired: list[RetiredSeed] = field(default_factory=list)
     _checksum: str | None = field(default=None, init=False, repr=False)
 
     def of(self, model: type[R]) -> list[R]:
@@ -70,6 +73,7 @@ class Dataset:
             payload = {
                 "dataset": self.meta.model_dump(mode="json"),
                 **{k: [r.model_dump(mode="json") for r in v] for k, v in self.records.items()},
+                retired.KEY: [r.model_dump(mode="json") for r in self.retired],
             }
             canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
             self._checksum = hashlib.sha256(canonical).hexdigest()
@@ -191,6 +195,9 @@ def _cross_check(dataset: Dataset, source_texts: Path | None) -> list[SeedError]
         for r in records:
             for path, message in _problems(r, ids, texts):
                 errors.append(SeedError(f"{name}.toml", repr(r.id), path, message))
+    for x in dataset.retired:
+        found = [*_problems(x, ids, texts), *retired.problems(x, ids, dataset.meta.version)]
+        errors.extend(SeedError(retired.FILE, repr(x.id), path, msg) for path, msg in found)
     return errors
 
 
@@ -215,6 +222,13 @@ def read_seeds(seeds: Path, source_texts: Path | None = None) -> Dataset:
         records, record_errors = _validate_records(file, resource.collection, raw, model)
         errors.extend(record_errors)
         dataset.records[resource.collection] = records
+    try:
+        raw = _read_toml(seeds / retired.FILE)
+        found, record_errors = _validate_records(retired.FILE, retired.KEY, raw, RetiredSeed)
+        dataset.retired = [r for r in found if isinstance(r, RetiredSeed)]
+        errors.extend(record_errors)
+    except SeedsRefused as exc:
+        errors.extend(exc.errors)
     if not errors:
         errors.extend(_cross_check(dataset, source_texts))
     if errors:

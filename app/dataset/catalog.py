@@ -35,6 +35,39 @@ def fold(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Retired:
+    """An id that was published and is no longer served (seeds/retired.toml)."""
+
+    collection: str
+    id: str
+    successor: str | None
+    successor_collection: str | None
+    reason: str
+    retired_in: str
+
+    @property
+    def successor_url(self) -> str | None:
+        """The path where its fact now lives, if it lives anywhere."""
+        if self.successor is None:
+            return None
+        return f"/{self.successor_collection}/{self.successor}"
+
+    @property
+    def renamed(self) -> bool:
+        """Its successor is in its own collection: the same kind of record under a new id."""
+        return self.successor is not None and self.successor_collection == self.collection
+
+
+def retired_of(conn: sqlite3.Connection) -> dict[str, dict[str, Retired]]:
+    """The retired ids of each collection (every collection has a key), in file order."""
+    retired: dict[str, dict[str, Retired]] = {r.collection: {} for r in RESOURCES}
+    keys = ("collection", "id", "successor", "successor_collection", "reason", "retired_in")
+    for r in conn.execute("SELECT * FROM retired ORDER BY position"):
+        retired[r["collection"]][r["id"]] = Retired(**{k: r[k] for k in keys})
+    return retired
+
+
+@dataclass(frozen=True)
 class Catalog:
     """The dataset's representations, in their documented orders, with look-ups."""
 
@@ -47,6 +80,7 @@ class Catalog:
     statements: list[schemas.Statement]
     themes: list[schemas.ThemeDetail]
     sources: list[schemas.Source]
+    retired: dict[str, dict[str, Retired]]
     theme_rows: list[schemas.Theme] = field(init=False)
     by_id: dict[str, dict[str, Record]] = field(init=False)
     country_keys: dict[str, str] = field(init=False)
@@ -79,6 +113,13 @@ class Catalog:
     def counts(self) -> dict[str, int]:
         return {name: len(items) for name, items in self.by_id.items()}
 
+    def retired_counts(self) -> dict[str, int]:
+        return {name: len(ids) for name, ids in self.retired.items()}
+
+    def gone(self, collection: str, id_: str) -> Retired | None:
+        """The retired record `id_` of `collection`, if it is one."""
+        return self.retired[collection].get(id_)
+
     def speaker_ids(self) -> list[str]:
         return list(dict.fromkeys(s.speaker.id for s in self.statements))
 
@@ -102,6 +143,7 @@ def build_catalog(conn: sqlite3.Connection) -> Catalog:
         statements=represent.statements_of(tables),
         themes=themes_of(tables, priorities, agreements),
         sources=represent.sources_of(tables),
+        retired=retired_of(conn),
     )
 
 

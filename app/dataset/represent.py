@@ -5,7 +5,7 @@ objects, joining through the look-ups `Tables` holds. Orders are the documented 
 """
 
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +105,7 @@ def priorities_of(t: Tables) -> list[schemas.Priority]:
             summit=t.summit[r["summit_id"]],
             themes=[t.theme[x["theme_id"]] for x in themes[r["id"]]],
             sources=t.citations[("priority", r["id"])],
+            note=r["note"],
         )
         for r in rows(t.conn, sql)
     ]
@@ -174,6 +175,7 @@ def statements_of(t: Tables) -> list[schemas.Statement]:
                 country=t.country.get(r["speaker_country_id"]),
                 summit=t.summit[r["summit_id"]],
                 sources=t.citations[("statement", r["id"])],
+                note=r["note"],
             )
         )
     return statements
@@ -182,7 +184,8 @@ def statements_of(t: Tables) -> list[schemas.Statement]:
 def countries_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.Country]:
     _, summits_of_country = t.roles()
     leader_of = {r["country_id"]: r["id"] for r in t.leaders}
-    count = _count(p.country.id for p in priorities)
+    count = Counter(p.country.id for p in priorities)
+    endorsed = Counter(p.country.id for p in priorities if p.endorses)
     return [
         schemas.Country(
             id=r["id"],
@@ -197,13 +200,15 @@ def countries_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.
             summits=summits_of_country[r["id"]],
             priority_count=count[r["id"]],
             priorities_url=f"/countries/{r['id']}/priorities",
+            endorsement_count=endorsed[r["id"]],
         )
         for r in t.countries
     ]
 
 
 def leaders_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.Leader]:
-    count = _count(p.leader.id for p in priorities)
+    count = Counter(p.leader.id for p in priorities)
+    endorsed = Counter(p.leader.id for p in priorities if p.endorses)
     return [
         schemas.Leader(
             id=r["id"],
@@ -215,6 +220,7 @@ def leaders_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.Le
             country=t.country[r["country_id"]],
             priority_count=count[r["id"]],
             sources=t.citations[("leader", r["id"])],
+            endorsement_count=endorsed[r["id"]],
         )
         for r in t.leaders
     ]
@@ -222,7 +228,7 @@ def leaders_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.Le
 
 def summits_of(t: Tables, agreements: list[schemas.Agreement]) -> list[schemas.Summit]:
     participants, _ = t.roles()
-    count = _count(a.summit.id for a in agreements)
+    count = Counter(a.summit.id for a in agreements)
     return [
         schemas.Summit(
             id=r["id"],
@@ -262,10 +268,3 @@ def sources_of(t: Tables) -> list[schemas.Source]:
         )
         for r in rows(t.conn, "SELECT * FROM sources ORDER BY position")
     ]
-
-
-def _count(keys: Any) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for key in keys:
-        counts[key] += 1
-    return counts

@@ -5,7 +5,6 @@ from typing import Any
 
 from app import schemas
 from app.dataset.represent import Row, Tables, summary
-from app.vocabulary import PriorityKind
 
 
 def themes_of(
@@ -43,14 +42,14 @@ def _theme(
         url=f"/themes/{r['id']}",
         name=r["name"],
         description=r["description"],
-        priority_count=sum(not _endorses(p) for p in under),
-        endorsement_count=sum(_endorses(p) for p in under),
+        priority_count=sum(not p.endorses for p in under),
+        endorsement_count=sum(p.endorses for p in under),
         agreement_count=sum(any(x.id == r["id"] for x in a.themes) for a in agreements),
         countries=[
             schemas.ThemeCountry(
                 **dict(t.country[cid]),
-                priority_count=sum(not _endorses(p) for p in g["priorities"]),
-                endorsement_count=sum(_endorses(p) for p in g["priorities"]),
+                priority_count=sum(not p.endorses for p in g["priorities"]),
+                endorsement_count=sum(p.endorses for p in g["priorities"]),
                 agreement_count=len(g["agreements"]),
             )
             for cid, g in ordered
@@ -64,7 +63,3 @@ def _theme(
             for cid, g in ordered
         ],
     )
-
-
-def _endorses(p: schemas.Priority) -> bool:
-    return p.kind is PriorityKind.endorsement

@@ -12,7 +12,15 @@ from typing import Any
 
 from app import schemas
 from app.dataset.catalog import Catalog
-from app.openapi import page_model, problem_example, responses, sparse_model, table_responses
+from app.openapi import (
+    moved_response,
+    page_model,
+    problem_example,
+    responses,
+    sparse_model,
+    table_responses,
+)
+from app.routes.deps import gone
 from app.routes.listing import to_csv
 from app.routes.params import QueryBase, Types
 
@@ -107,11 +115,27 @@ class Context:
         return responses(errors, schema, example, collection=True, alias=404 in statuses)
 
     def item_responses(
-        self, path: str, query: type[QueryBase], model: type[schemas.Out], item: Any, what: str
+        self,
+        path: str,
+        query: type[QueryBase],
+        model: type[schemas.Out],
+        item: Any,
+        what: str,
+        collection: str,
     ) -> dict[int | str, Any]:
+        """An item's 200, and its errors: 410 (and 301) where the collection has retired
+        ids, each with the answer of a real one."""
         example = item.model_dump(mode="json") if item is not None else None
         errors = self.errors(path, query, 404, 422, what=what)
-        return responses(errors, self.item(model), example, alias=True)
+        retired = list(self.catalog.retired[collection].values())
+        gone_ = [r for r in retired if not r.renamed]
+        if gone_:
+            instance = path.split("{", 1)[0] + gone_[0].id
+            errors[410] = problem_example(410, gone(gone_[0], what).detail, instance)
+        declared = responses(errors, self.item(model), example, alias=True)
+        if any(r.renamed for r in retired):
+            declared[301] = moved_response()
+        return declared
 
     def table_responses(
         self,

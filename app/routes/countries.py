@@ -56,7 +56,7 @@ def add_country(r: APIRouter, ctx: Context) -> None:
         "code or English name, case-insensitively. An alias answers with the same "
         'representation and a `Link: <…>; rel="canonical"` header.',
         responses=ctx.item_responses(
-            "/countries/{country_id}", item_query, schemas.Country, kg, "country"
+            "/countries/{country_id}", item_query, schemas.Country, kg, "country", "countries"
         ),
     )
     @query(item_query)

@@ -30,7 +30,12 @@ def index_of(catalog: Catalog) -> schemas.Index:
 
 def meta_of(catalog: Catalog) -> schemas.Meta:
     sources = [schemas.Summary(id=s.id, name=s.title, url=s.url) for s in catalog.sources]
-    return schemas.Meta(dataset=catalog.info, counts=catalog.counts(), sources=sources)
+    return schemas.Meta(
+        dataset=catalog.info,
+        counts=catalog.counts(),
+        sources=sources,
+        retired_counts=catalog.retired_counts(),
+    )
 
 
 def health_of(catalog: Catalog) -> schemas.Health:

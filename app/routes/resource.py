@@ -123,6 +123,11 @@ def add_item(
         summary=summary,
         description=description,
         responses=ctx.item_responses(
-            r.prefix + path, item_query, model, ctx.catalog.get(collection, example), what
+            r.prefix + path,
+            item_query,
+            model,
+            ctx.catalog.get(collection, example),
+            what,
+            collection,
         ),
     )

@@ -54,8 +54,12 @@ class Country(Out):
     """The head of state at the summits; null if the dataset has none."""
     summits: list[CountryRole] = Field(description="Summits attended, with the country's role.")
     priority_count: int
-    """How many priorities and proposals its leader stated (endorsements included)."""
+    """How many records its leader has at `priorities_url`, of every kind (endorsements
+    included: see `endorsement_count`)."""
     priorities_url: str = Field(description="The path of its leader's priorities.")
+    endorsement_count: int
+    """How many of those are endorsements of another leader's priorities
+    (`priority_count - endorsement_count` is what the leader stated himself)."""
 
 
 class Leader(Out):
@@ -68,8 +72,12 @@ class Leader(Out):
     aliases: list[str] = Field(description="Other spellings, searchable.")
     title: str = Field(description="The office held.")
     country: Summary = Field(description="The leader's country.")
-    priority_count: int = Field(description="How many priorities and proposals the leader stated.")
+    priority_count: int
+    """How many priorities the leader has, of every kind (endorsements included: see
+    `endorsement_count`)."""
     sources: list[Citation] = Field(description="Where the dataset has it from.")
+    endorsement_count: int
+    """How many of those are endorsements of another leader's priorities."""
 
 
 class Summit(Out):
@@ -103,6 +111,14 @@ class Priority(Out):
     summit: Summary = Field(description="Where it was stated.")
     themes: list[Summary] = Field(description="The themes it touches.")
     sources: list[Citation] = Field(description="Where the dataset has it from.")
+    note: str | None
+    """A curator's note: why an excerpt does not name the leader, or what an endorsement
+    endorses; null where there is none."""
+
+    @property
+    def endorses(self) -> bool:
+        """Whether this is an endorsement of another leader's priorities."""
+        return self.kind is PriorityKind.endorsement
 
 
 class ValueClaim(Out):
@@ -172,6 +188,9 @@ class Statement(Out):
     """The speaker's country; null where the source gives none."""
     summit: Summary = Field(description="The summit it concerns.")
     sources: list[Citation] = Field(description="Where the dataset has it from.")
+    note: str | None
+    """A curator's note: why the excerpt does not name the speaker, naming them; null where
+    there is none."""
 
 
 class ThemeCountry(Summary):

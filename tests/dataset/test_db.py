@@ -66,3 +66,16 @@ def test_open_readonly_foreign_sqlite_file(tmp_path: Path) -> None:
     with pytest.raises(DatabaseUnavailable) as info:
         open_readonly(other)
     assert str(other) in str(info.value)
+
+
+def test_a_file_built_before_the_retired_table_is_refused(tmp_path: Path, db_path: Path) -> None:
+    """A database of schema 0002 (no `retired` table, no notes) is refused at start-up with
+    the table named, not served with 404s where retired ids should answer 410."""
+    old = tmp_path / "old.db"
+    old.write_bytes(db_path.read_bytes())
+    conn = sqlite3.connect(old)
+    conn.execute("DROP TABLE retired")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseUnavailable, match=r"lacks tables \['retired'\]"):
+        open_readonly(old)
