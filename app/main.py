@@ -19,6 +19,7 @@ from app.edge import edge
 from app.routes import (
     agreements,
     countries,
+    downloads,
     index,
     leaders,
     priorities,
@@ -35,6 +36,7 @@ from app.vocabulary import RESOURCES
 # Every router, in the order the document lists them.
 ROUTERS = (
     index.router,
+    downloads.router,  # before themes: /themes/matrix.csv is not a theme's id
     summits.router,
     countries.router,
     leaders.router,

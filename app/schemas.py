@@ -436,6 +436,9 @@ class Meta(Out):
     """Records per collection."""
     sources: list[Summary]
     """Every source document."""
+    downloads: dict[str, str]
+    """The whole dataset: the SQLite file, the data package (descriptor and zip), the theme
+    matrix."""
 
 
 class Health(Out):

@@ -9,6 +9,7 @@ from app import schemas
 from app.dataset.catalog import Catalog
 from app.openapi import responses
 from app.routes.context import Context
+from app.routes.downloads import DOWNLOADS
 from app.routes.listing import json_response
 from app.routes.params import QueryBase, guard
 from app.vocabulary import RESOURCES
@@ -18,6 +19,7 @@ def index_of(catalog: Catalog) -> schemas.Index:
     links = {r.collection: r.path for r in RESOURCES}
     links |= {"search": "/search?q={query}", "meta": "/meta", "health": "/health"}
     links |= {"docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json"}
+    links |= DOWNLOADS
     return schemas.Index(
         name="Summit API",
         description="A read-only API over a curated, source-backed dataset of the "
@@ -29,7 +31,9 @@ def index_of(catalog: Catalog) -> schemas.Index:
 
 def meta_of(catalog: Catalog) -> schemas.Meta:
     sources = [schemas.Summary(id=s.id, name=s.title, url=s.url) for s in catalog.sources]
-    return schemas.Meta(dataset=catalog.info, counts=catalog.counts(), sources=sources)
+    return schemas.Meta(
+        dataset=catalog.info, counts=catalog.counts(), sources=sources, downloads=DOWNLOADS
+    )
 
 
 def health_of(catalog: Catalog) -> schemas.Health:
