@@ -78,6 +78,11 @@ TAGS = [{"name": r.collection, "description": r.tag_description} for r in RESOUR
 TAGS += [
     {"name": "search", "description": "One full-text search over everything."},
     {"name": "meta", "description": "Index, dataset metadata and health."},
+    {
+        "name": "downloads",
+        "description": "The whole dataset: the SQLite file, a Frictionless data package of "
+        "flat CSVs, and the theme matrix in long form.",
+    },
 ]
 EDGE_ERRORS = {
     414: openapi.problem_example(414, "The request URI is too long.", "/search"),

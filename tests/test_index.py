@@ -53,6 +53,10 @@ def test_index(client: TestClient) -> None:
             "docs": "/docs",
             "redoc": "/redoc",
             "openapi": "/openapi.json",
+            "database": "/dataset.db",
+            "datapackage": "/datapackage.json",
+            "datapackage_zip": "/datapackage.zip",
+            "theme_matrix": "/themes/matrix.csv",
         },
     }
 
@@ -90,6 +94,12 @@ def test_meta(client: TestClient) -> None:
         "sources": [
             {"id": s["id"], "name": s["title"], "url": f"/sources/{s['id']}"} for s in SOURCE_SEEDS
         ],
+        "downloads": {
+            "database": "/dataset.db",
+            "datapackage": "/datapackage.json",
+            "datapackage_zip": "/datapackage.zip",
+            "theme_matrix": "/themes/matrix.csv",
+        },
     }
 
 

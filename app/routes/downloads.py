@@ -44,7 +44,7 @@ def attachment(filename: str) -> dict[str, str]:
 
 
 def router(ctx: Context) -> APIRouter:
-    r = APIRouter(tags=["meta"])
+    r = APIRouter(tags=["downloads"])
     version = ctx.catalog.info.version
     # The very bytes of the file the server reads, held once: the edge cache stores this
     # object itself, not a copy (app/edge/http_cache.py).
@@ -142,7 +142,6 @@ def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
     @r.get(
         f"/{MATRIX_PATH}",
         response_class=Response,
-        tags=["themes"],
         summary="The theme matrix (CSV, long form)",
         description="One row per theme and country, zeros included: `priority_count`, "
         "`endorsement_count` and `agreement_count`, as `GET /themes` counts them. A resource "
