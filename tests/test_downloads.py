@@ -25,7 +25,7 @@ from starlette.types import Message
 from app.dataset.fields import EXCLUDED, TABLES
 from app.vocabulary import RESOURCES
 from tests.conftest import build
-from tests.support import STRONG_ETAG, LiveServer, live_server
+from tests.support import ROOT, STRONG_ETAG, LiveServer, live_server
 
 RECORDS = [r.collection for r in RESOURCES]
 # pandas' dtype for each Table Schema type (nullable integers: a column may have blanks).
@@ -270,3 +270,13 @@ def test_agreement_values_are_columns_and_citations_source_ids(client: TestClien
         sources = dict.fromkeys(c["source_id"] for c in agreement["sources"])
         assert row["sources"] == "; ".join(sources)
     assert not any("excerpt" in column for column in next(iter(table.values())))
+
+
+def test_the_readmes_pandas_snippet_loads_every_table(server: LiveServer) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Download the data", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(snippet.replace("http://localhost:8000/", f"{server.url}/"), namespace)
+    assert set(namespace["tables"]) == {r["name"] for r in package(server)["resources"]}
+    assert len(namespace["values"]) == len(namespace["tables"]["agreement_values"])
