@@ -105,7 +105,7 @@ def router(ctx: Context) -> APIRouter:
 def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
     """`/datapackage/{table}.csv` for every table, and the theme matrix at its own path."""
     names = [name for name in package.tables if name != MATRIX_NAME]
-    table_type: Any = StrEnum("Table", {name: name for name in names})  # type: ignore[misc]
+    table_type: Any = StrEnum("DataPackageTable", {name: name for name in names})  # type: ignore[misc]
     table_type.__doc__ = "A table of the data package."
     path = "/datapackage/{table}.csv"
     errors = {
