@@ -20,6 +20,7 @@ from app.edge import edge
 from app.routes import (
     agreements,
     countries,
+    downloads,
     index,
     leaders,
     priorities,
@@ -37,6 +38,7 @@ from app.vocabulary import RESOURCES
 # Every router, in the order the document lists them.
 ROUTERS = (
     index.router,
+    downloads.router,  # before themes: /themes/matrix.csv is not a theme's id
     summits.router,
     countries.router,
     leaders.router,
@@ -78,6 +80,11 @@ TAGS = [{"name": r.collection, "description": r.tag_description} for r in RESOUR
 TAGS += [
     {"name": "search", "description": "One full-text search over everything."},
     {"name": "meta", "description": "Index, dataset metadata and health."},
+    {
+        "name": "downloads",
+        "description": "The whole dataset: the SQLite file, a Frictionless data package of "
+        "flat CSVs, and the theme matrix in long form.",
+    },
 ]
 EDGE_ERRORS = {
     414: openapi.problem_example(414, "The request URI is too long.", "/search"),

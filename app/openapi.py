@@ -36,7 +36,7 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "integer"},
     },
     "Content-Disposition": {
-        "description": '`attachment; filename="….csv"`.',
+        "description": '`attachment; filename="…"`: the name to save it under.',
         "schema": STRING,
     },
     "X-Rows": {
@@ -150,6 +150,24 @@ def table_responses(errors: dict[int, dict[str, Any]], example: str) -> dict[int
         "headers": _headers(*names),
         "content": {CSV_MEDIA_TYPE: {"schema": STRING, "example": example}},
     }
+    return {200: ok} | error_responses(errors)
+
+
+def download_responses(
+    errors: dict[int, dict[str, Any]],
+    media_type: str,
+    schema: dict[str, Any],
+    description: str,
+    *,
+    attachment: bool = True,
+    example: str | None = None,
+) -> dict[int | str, Any]:
+    """A download's responses: the file (with its headers) and its errors."""
+    names = (*CACHED, *(("Content-Disposition",) if attachment else ()))
+    content: dict[str, Any] = {"schema": schema}
+    if example is not None:
+        content["example"] = example
+    ok = {"description": description, "headers": _headers(*names), "content": {media_type: content}}
     return {200: ok} | error_responses(errors)
 
 

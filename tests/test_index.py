@@ -54,6 +54,10 @@ def test_index(client: TestClient) -> None:
             "docs": "/docs",
             "redoc": "/redoc",
             "openapi": "/openapi.json",
+            "database": "/dataset.db",
+            "datapackage": "/datapackage.json",
+            "datapackage_zip": "/datapackage.zip",
+            "theme_matrix": "/themes/matrix.csv",
         },
     }
 
@@ -92,6 +96,12 @@ def test_meta(client: TestClient) -> None:
             {"id": s["id"], "name": s["title"], "url": f"/sources/{s['id']}"} for s in SOURCE_SEEDS
         ],
         "retired_counts": RETIRED_COUNTS,
+        "downloads": {
+            "database": "/dataset.db",
+            "datapackage": "/datapackage.json",
+            "datapackage_zip": "/datapackage.zip",
+            "theme_matrix": "/themes/matrix.csv",
+        },
     }
 
 

@@ -289,13 +289,26 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+CITATION_KEYS = {"source_id", "excerpt", "url"}
+
+
 def flatten(value: Any, prefix: str = "") -> dict[str, str]:
-    """The documented CSV rules: embedded objects -> dotted columns; a list (of objects,
-    of strings) -> one column, its cells `; `-joined (`cell`)."""
+    """The documented CSV rules: embedded objects -> dotted columns; a list of strings or of
+    objects with ids -> one column, `; `-joined (`cell`); citations -> their distinct source
+    ids, `; `-joined; other objects -> numbered groups `name.1.key`, ..., less `excerpt`."""
     if isinstance(value, dict):
         row: dict[str, str] = {}
         for key, inner in value.items():
             row.update(flatten(inner, f"{prefix}.{key}" if prefix else key))
+        return row
+    objects = [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+    if objects and all(set(v) == CITATION_KEYS for v in objects):
+        return {prefix: "; ".join(dict.fromkeys(v["source_id"] for v in objects))}
+    if objects and "id" not in objects[0]:
+        row = {}
+        for n, item in enumerate(objects, 1):
+            kept = {k: v for k, v in item.items() if k != "excerpt"}
+            row.update(flatten(kept, f"{prefix}.{n}"))
         return row
     return {prefix: cell(value)}
 

@@ -60,6 +60,15 @@ def _compressible(content_type: bytes) -> bool:
     )
 
 
+def _is_json(headers: Iterable[Any]) -> bool:
+    """Whether the response is JSON (orjson's bytes), by its Content-Type."""
+    for name, value in headers:
+        if bytes(name).lower() == b"content-type":
+            media = bytes(value).partition(b";")[0].strip().lower()
+            return media.endswith(b"json")
+    return False
+
+
 def _joined(previous: bytes | None, value: bytes) -> bytes:
     """Repeated header lines as one list value, cut at what the parsers read."""
     joined = value if previous is None else previous + b"," + value
@@ -195,9 +204,10 @@ class HttpCache:
             return None
         storable = self._admit(key)
         body = b"".join(chunks)
-        if storable and len(chunks) == 1:
+        if storable and len(chunks) == 1 and _is_json(start.get("headers", ())):
             # A copy, exactly as long as the body: orjson's bytes keep their whole growth
             # buffer (a 6 KB body can hold 64 KB), which a long-lived cache must not inherit.
+            # Other bodies (CSV, the 340 KB database file) are exact: stored as they are.
             body = bytes(memoryview(chunks[0]))
         entry, storable = self._build(key, start.get("headers", ()), body, storable)
         if storable:

@@ -148,5 +148,5 @@ class Context:
     ) -> dict[int | str, Any]:
         from app.routes.listing import csv_columns
 
-        example = to_csv(items[:2], csv_columns(model)).decode()
+        example = to_csv(items[:2], csv_columns(model, items[:2])).decode()
         return table_responses(self.errors(path, query, 422, *statuses, what=what), example)

@@ -9,6 +9,7 @@ from app import schemas
 from app.dataset.catalog import Catalog
 from app.openapi import responses
 from app.routes.context import Context
+from app.routes.downloads import DOWNLOADS
 from app.routes.listing import json_response
 from app.routes.params import QueryBase
 from app.routes.querystring import query
@@ -19,6 +20,7 @@ def index_of(catalog: Catalog) -> schemas.Index:
     links = {r.collection: r.path for r in RESOURCES}
     links |= {"search": "/search?q={query}", "meta": "/meta", "health": "/health"}
     links |= {"docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json"}
+    links |= DOWNLOADS
     return schemas.Index(
         name="Summit API",
         description="A read-only API over a curated, source-backed dataset of the "
@@ -35,6 +37,7 @@ def meta_of(catalog: Catalog) -> schemas.Meta:
         counts=catalog.counts(),
         sources=sources,
         retired_counts=catalog.retired_counts(),
+        downloads=DOWNLOADS,
     )
 
 

@@ -146,24 +146,40 @@ def table_response(
         headers |= _links(pagination_links(request, len(ordered), limit, offset))
     else:
         rows = ordered
-    columns = csv_columns(model)
+    columns = csv_columns(model, rows)
     if q.fields is not None:
         columns = [c for c in columns if c.split(".", 1)[0] in set(q.fields)]
     return Response(to_csv(rows, columns), media_type=CSV_MEDIA_TYPE, headers=headers)
 
 
-def csv_columns(model: type[schemas.Out], prefix: str = "") -> list[str]:
-    """The CSV header a model documents: embedded objects as dotted columns, in model order."""
+def csv_columns(model: type[schemas.Out], items: Items = (), prefix: str = "") -> list[str]:
+    """The CSV header of `items`: embedded objects as dotted columns, in model order; a list
+    of objects without ids as numbered groups of columns (`values.1.amount`, ...), as many as
+    the longest such list among `items` (at least one), less the verbatim `excerpt`."""
     columns: list[str] = []
     for name, info in model.model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
         nested = _embedded_model(info.annotation)
-        columns += csv_columns(nested, path) if nested else [path]
+        listed = _listed_model(info.annotation)
+        if nested is not None:
+            columns += csv_columns(nested, (), path)
+        elif listed is not None and not _one_column(listed):
+            width = max([len(getattr(item, name)) for item in items] + [1])
+            parts = [p for p in csv_columns(listed) if p != "excerpt"]
+            columns += [f"{path}.{n}.{part}" for n in range(1, width + 1) for part in parts]
+        else:
+            columns.append(path)
     return columns
 
 
+def _one_column(model: type[schemas.Out]) -> bool:
+    """Objects with ids are their `; `-joined ids; citations their `; `-joined source ids
+    (the data package's `citations` table has the rest)."""
+    return "id" in model.model_fields or model is schemas.Citation
+
+
 def _embedded_model(annotation: Any) -> type[schemas.Out] | None:
-    """The model of an embedded object (`X` or `X | None`); a list of objects is one column."""
+    """The model of an embedded object (`X` or `X | None`); a list of objects is not one."""
     for candidate in (annotation, *get_args(annotation)):
         if get_origin(candidate) is list:
             return None
@@ -172,9 +188,21 @@ def _embedded_model(annotation: Any) -> type[schemas.Out] | None:
     return None
 
 
+def _listed_model(annotation: Any) -> type[schemas.Out] | None:
+    """The model of the items of a list of objects (`list[X]`)."""
+    if get_origin(annotation) is list:
+        (item,) = get_args(annotation)
+        if isinstance(item, type) and issubclass(item, schemas.Out):
+            return item
+    return None
+
+
 def _cell(value: Any) -> str:
-    """Lists of objects with ids become `; `-joined ids, other lists `; `-joined values."""
+    """Lists of objects with ids become `; `-joined ids, of citations their distinct source
+    ids, other lists `; `-joined values."""
     if isinstance(value, list):
+        if value and all(isinstance(v, dict) and "source_id" in v for v in value):
+            return "; ".join(dict.fromkeys(str(v["source_id"]) for v in value))
         return "; ".join(
             str(v["id"]) if isinstance(v, dict) and "id" in v else _cell(v) for v in value
         )
@@ -198,8 +226,12 @@ def to_csv(items: Items, columns: list[str]) -> bytes:
 
 
 def _dotted(data: Any, column: str) -> Any:
+    """The value at a column's path: names of fields, 1-based numbers of list items."""
     for part in column.split("."):
-        if not isinstance(data, dict):
+        if isinstance(data, list) and part.isdigit():
+            data = data[int(part) - 1] if int(part) <= len(data) else None
+        elif isinstance(data, dict):
+            data = data.get(part)
+        else:
             return None
-        data = data.get(part)
     return data

@@ -53,6 +53,9 @@ class Meta(Out):
     )
     counts: dict[str, int] = Field(description="Records per collection.")
     sources: list[Summary] = Field(description="Every source document.")
+    downloads: dict[str, str]
+    """The whole dataset: the SQLite file, the data package (descriptor and zip), the theme
+    matrix."""
     retired_counts: dict[str, int]
     """Retired ids per collection they lived in: each answers `410 Gone` (or `301` to a
     successor in the same collection), and none is counted in `counts`."""

@@ -1,0 +1,160 @@
+"""The whole dataset in one download: the SQLite file the server reads, the Frictionless data
+package (its descriptor, one CSV per table, a zip of it all), and the theme matrix as CSV.
+
+Every body is made once, when the app is built: the database never changes under a running
+process (app/dataset/db.py).
+"""
+
+import sqlite3
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from app.dataset.package import MATRIX_NAME, MATRIX_PATH, Package, build_package
+from app.openapi import download_responses, problem_example
+from app.routes.context import Context
+from app.routes.listing import CSV_MEDIA_TYPE
+from app.routes.params import QueryBase
+from app.routes.querystring import query
+
+SQLITE_MEDIA_TYPE = "application/vnd.sqlite3"
+ZIP_MEDIA_TYPE = "application/zip"
+BINARY = {"type": "string", "format": "binary"}
+# Linked from `/` and `/meta`.
+DOWNLOADS = {
+    "database": "/dataset.db",
+    "datapackage": "/datapackage.json",
+    "datapackage_zip": "/datapackage.zip",
+    "theme_matrix": f"/{MATRIX_PATH}",
+}
+
+
+def database_file(db: sqlite3.Connection) -> Path:
+    """The file the connection reads (SQLite's own record of it, not a setting)."""
+    for row in db.execute("PRAGMA database_list"):
+        if row[1] == "main" and row[2]:
+            return Path(row[2])
+    raise ValueError("the served database is not a file")
+
+
+def attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(tags=["downloads"])
+    version = ctx.catalog.info.version
+    # The very bytes of the file the server reads, held once: the edge cache stores this
+    # object itself, not a copy (app/edge/http_cache.py).
+    database = database_file(ctx.db).read_bytes()
+    package = build_package(ctx.db, ctx.catalog)
+    bad_query = {400: ctx.errors("/dataset.db", QueryBase)[400]}
+
+    @r.get(
+        "/dataset.db",
+        response_class=Response,
+        summary="Download the SQLite database",
+        description="The very SQLite file the server reads (read-only, immutable while this "
+        "process runs): every table of the normalised data, with amounts as real columns. "
+        "`HEAD` answers the same headers without the body.",
+        responses=download_responses(bad_query, SQLITE_MEDIA_TYPE, BINARY, "The SQLite file."),
+    )
+    @query(QueryBase)
+    async def get_database(q: Any) -> Response:
+        headers = attachment(f"summit-{version}.db")
+        return Response(database, media_type=SQLITE_MEDIA_TYPE, headers=headers)
+
+    @r.get(
+        "/datapackage.json",
+        response_class=Response,
+        summary="The Frictionless data package",
+        description="A Frictionless Data Package (datapackage.org) describing the dataset as "
+        "one CSV resource per table, each with its Table Schema (types, descriptions, primary "
+        "and foreign keys), served at the path it names (relative to this document).",
+        responses=download_responses(
+            bad_query,
+            "application/json",
+            {"type": "object"},
+            "The package descriptor.",
+            attachment=False,
+        ),
+    )
+    @query(QueryBase)
+    async def get_datapackage(q: Any) -> Response:
+        return Response(package.json, media_type="application/json")
+
+    @r.get(
+        "/datapackage.zip",
+        response_class=Response,
+        summary="The data package as one zip",
+        description="`datapackage.json` and every CSV it names, at its path: the package "
+        "for offline use.",
+        responses=download_responses(bad_query, ZIP_MEDIA_TYPE, BINARY, "The zip."),
+    )
+    @query(QueryBase)
+    async def get_datapackage_zip(q: Any) -> Response:
+        headers = attachment(f"summit-{version}-datapackage.zip")
+        return Response(package.zip, media_type=ZIP_MEDIA_TYPE, headers=headers)
+
+    add_tables(r, ctx, package)
+    return r
+
+
+def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
+    """`/datapackage/{table}.csv` for every table, and the theme matrix at its own path."""
+    names = [name for name in package.tables if name != MATRIX_NAME]
+    table_type: Any = StrEnum("DataPackageTable", {name: name for name in names})  # type: ignore[misc]
+    table_type.__doc__ = "A table of the data package."
+    path = "/datapackage/{table}.csv"
+    errors = {
+        400: ctx.errors(path, QueryBase)[400],
+        422: problem_example(
+            422,
+            "Invalid parameter(s): table.",
+            "/datapackage/colours.csv",
+            location="path",
+            name="table",
+            message=f"Input should be {', '.join(repr(n) for n in names)}",
+            accepted=f"one of: {', '.join(names)}",
+        ),
+    }
+    example = package.tables["summits"].csv.decode()
+
+    @r.get(
+        path,
+        response_class=Response,
+        summary="One table of the data package (CSV)",
+        description="Every row of one table of the normalised data, as the package's "
+        "Table Schema for it describes. Lists are `; `-joined; empty is null.",
+        responses=download_responses(
+            errors, CSV_MEDIA_TYPE, {"type": "string"}, "The table.", example=example
+        ),
+    )
+    @query(QueryBase)
+    async def get_datapackage_table(table: table_type, q: Any) -> Response:
+        found = package.tables[table.value]
+        return Response(found.csv, media_type=CSV_MEDIA_TYPE, headers=attachment(f"{table}.csv"))
+
+    matrix = package.tables[MATRIX_NAME]
+
+    @r.get(
+        f"/{MATRIX_PATH}",
+        response_class=Response,
+        summary="The theme matrix (CSV, long form)",
+        description="One row per theme and country, zeros included: `priority_count`, "
+        "`endorsement_count` and `agreement_count`, as `GET /themes` counts them. A resource "
+        "of the data package too.",
+        responses=download_responses(
+            {400: ctx.errors(f"/{MATRIX_PATH}", QueryBase)[400]},
+            CSV_MEDIA_TYPE,
+            {"type": "string"},
+            "The matrix.",
+        ),
+    )
+    @query(QueryBase)
+    async def get_theme_matrix(q: Any) -> Response:
+        headers = attachment("theme-matrix.csv")
+        return Response(matrix.csv, media_type=CSV_MEDIA_TYPE, headers=headers)
