@@ -89,6 +89,7 @@ TABLES: dict[str, TableText] = {
             "kind": C("What the leader put forward.", PriorityKind),
             "title": C("A short title."),
             "description": C("What the sources say of it."),
+            "note": C("A curator's note: why an excerpt does not name the leader; or empty."),
         },
     ),
     "agreements": TableText(
@@ -123,6 +124,7 @@ TABLES: dict[str, TableText] = {
             "speaker_aliases": C(f"Other spellings of the speaker's name, {LIST}."),
             "speaker_role": C("The speaker's role."),
             "speaker_country_id": C("The speaker's country; empty where the source gives none."),
+            "note": C("A curator's note: why the excerpt does not name the speaker; or empty."),
         },
     ),
     "themes": TableText(
@@ -224,6 +226,20 @@ TABLES: dict[str, TableText] = {
             "summit_id": C("The summit."),
             "country_id": C("A country at it."),
             "role": C("Host or participant.", ParticipantRole),
+        },
+    ),
+    "retired": TableText(
+        "Retired ids",
+        "One row per id that was published and is no longer served (it answers 410 Gone, or "
+        "301 to a renamed record), with where its fact now lives.",
+        {
+            "collection": C("The collection the id lived in."),
+            "id": C("The retired id."),
+            "position": POSITION,
+            "successor_collection": C("The collection its fact now lives in; or empty."),
+            "successor": C("The id its fact now lives under; or empty."),
+            "reason": C("Why it was retired."),
+            "retired_in": C("The dataset version that retired it."),
         },
     ),
 }
