@@ -446,7 +446,9 @@ class Health(Out):
     dataset_version: str
     """The dataset version this process serves."""
     checksum: str
-    """The checksum of the dataset this process serves."""
+    """The checksum of the dataset this process serves (of its records, as `/meta` gives)."""
+    database_sha256: str
+    """The sha256 of the database file's bytes this process read at start-up and serves."""
 
 
 class Index(Out):

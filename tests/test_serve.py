@@ -71,7 +71,9 @@ def test_summit_api_serve_refuses_a_missing_database(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stderr.strip() == f"no database at {missing}: run `summit-api load` first"
+    assert result.stderr.strip() == (
+        f"cannot serve: database file {missing} does not exist: run `summit-api load`"
+    )
     assert "Traceback" not in result.stderr
     assert not missing.exists()
 
