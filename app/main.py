@@ -73,7 +73,8 @@ the parameter (`fields=id&fields=name`, the declared style) or separate names by
 schemas). Every collection is also a CSV at its own path (`/priorities.csv`); `format=csv`
 or `Accept: text/csv` answers `303 See Other` there. Country parameters take the canonical
 id (`CountryId`) or, case-insensitively, the alpha-3 code, numeric code or English name.
-Every `200` carries a strong `ETag` and `Cache-Control`; send `If-None-Match` for a `304`.
+Every `200` but `/health`'s (`no-store`) carries a strong `ETag` and `Cache-Control`;
+send `If-None-Match` for a `304`.
 """
 TAGS = [{"name": r.collection, "description": r.tag_description} for r in RESOURCES]
 TAGS += [

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from app import build
 from app.dataset.db import open_readonly, probe
-from tests.support import cache_of
 from tests.expected import (
     AGREEMENT_SEEDS,
     COUNTRY_SEEDS,
@@ -26,6 +25,7 @@ from tests.expected import (
     SUMMIT_SEEDS,
     THEME_SEEDS,
 )
+from tests.support import cache_of
 
 MIGRATIONS = SEEDS.parent / "migrations"
 

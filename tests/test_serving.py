@@ -268,3 +268,9 @@ def test_uvicorn_factory_exits_2_on_a_bad_setting(db_path: Path) -> None:
         "environment variable CACHE_MAX_AGE"
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_offers_several_workers_only_through_serve() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "uvicorn --factory app.main:create_app --workers" not in readme
+    assert "summit-api serve --workers N" in readme
