@@ -76,7 +76,12 @@ def read_snapshot(path: Path, expected_sha256: str | None = None) -> Snapshot:
             f"database file {path} does not exist: run `summit-api load`"
         ) from None
     except OSError as exc:
-        raise DatabaseUnavailable(f"database file {path} cannot be read: {exc.strerror}") from None
+        raise DatabaseUnavailable(
+            f"database file {path} cannot be read ({exc.strerror}): point DATABASE_URL at the "
+            "file `summit-api load` builds"
+        ) from None
+    if not data:
+        raise DatabaseUnavailable(f"database file {path} is empty: {REBUILD}")
     digest = hashlib.sha256(data).hexdigest()
     if expected_sha256 is not None and digest != expected_sha256.lower():
         raise DatabaseUnavailable(
