@@ -123,62 +123,11 @@ def _summary(what: str, dataset: Dataset) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import resource
-
-    import uvicorn
-
-    from app.settings import Settings
+    from app.serving import serve
 
     bounds = ("workers", "limit_concurrency", "timeout_keep_alive", "backlog")
-    settings = Settings(**{k: getattr(args, k) for k in bounds if getattr(args, k) is not None})
-    # Past the fd limit a server stops accepting and clients hang; below it, the excess
-    # gets 503s. So every worker's connections must fit under the limit, with room spare.
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    needed = settings.limit_concurrency + 64
-    if soft != resource.RLIM_INFINITY and soft < needed:
-        if hard != resource.RLIM_INFINITY and hard < needed:
-            print(
-                f"limit_concurrency {settings.limit_concurrency} needs {needed} file "
-                f"descriptors; the limit is {hard}",
-                file=sys.stderr,
-            )
-            return 1
-        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
-    path = settings.database_path
-    if not path.is_file():
-        print(f"no database at {path}: run `summit-api load` first", file=sys.stderr)
-        return 1
-    # Build the app here, before uvicorn: a corrupt or foreign file must stop the start-up
-    # with one clear line, not a traceback per worker (and with --workers > 1 uvicorn would
-    # respawn the failing workers forever).
-    from app.dataset.db import DatabaseUnavailable
-    from app.main import create_app
-
-    try:
-        app = create_app(settings)
-    except DatabaseUnavailable as exc:
-        print(f"cannot serve: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:
-        print(f"cannot serve: the database {path} is not usable: {exc!r}", file=sys.stderr)
-        return 1
-    # One worker serves the app just built; several build their own from the factory.
-    uvicorn.run(
-        app if settings.workers == 1 else "app.main:create_app",
-        factory=settings.workers > 1,
-        host=args.host,
-        port=args.port,
-        workers=settings.workers,
-        limit_concurrency=settings.limit_concurrency,
-        timeout_keep_alive=settings.timeout_keep_alive,
-        backlog=settings.backlog,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-    )
-    return 0
+    given = {k: getattr(args, k) for k in bounds if getattr(args, k) is not None}
+    return serve(args.host, args.port, **given)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@
 """
 
 import gc
+import multiprocessing
 import sqlite3
+import sys
 from typing import Any
 
 from fastapi import FastAPI
@@ -12,10 +14,11 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.types import ASGIApp
+from uvicorn.config import STARTUP_FAILURE
 
 from app import openapi, problems
-from app.dataset.catalog import Catalog, build_catalog
-from app.dataset.db import DatabaseUnavailable, open_readonly
+from app.dataset.catalog import Catalog, open_catalog
+from app.dataset.db import DatabaseUnavailable, read_snapshot
 from app.edge import edge
 from app.routes import (
     agreements,
@@ -32,7 +35,7 @@ from app.routes import (
 )
 from app.routes.context import Context
 from app.routes.querystring import query_model
-from app.settings import Settings
+from app.settings import ConfigurationError, Settings, load_settings
 from app.vocabulary import RESOURCES
 
 # Every router, in the order the document lists them.
@@ -74,7 +77,8 @@ the parameter (`fields=id&fields=name`, the declared style) or separate names by
 schemas). Every collection is also a CSV at its own path (`/priorities.csv`); `format=csv`
 or `Accept: text/csv` answers `303 See Other` there. Country parameters take the canonical
 id (`CountryId`) or, case-insensitively, the alpha-3 code, numeric code or English name.
-Every `200` carries a strong `ETag` and `Cache-Control`; send `If-None-Match` for a `304`.
+Every `200` but `/health`'s (`no-store`) carries a strong `ETag` and `Cache-Control`;
+send `If-None-Match` for a `304`.
 """
 TAGS = [{"name": r.collection, "description": r.tag_description} for r in RESOURCES]
 TAGS += [
@@ -97,16 +101,8 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def load_catalog(settings: Settings) -> tuple[sqlite3.Connection, Catalog]:
-    """Open the database read-only and build every representation; a file without the
-    schema this code reads stops the start-up with DatabaseUnavailable, never a 5xx."""
-    db = open_readonly(settings.database_path)
-    try:
-        return db, build_catalog(db)
-    except (sqlite3.Error, KeyError, ValueError) as exc:
-        raise DatabaseUnavailable(
-            f"database file {settings.database_path} does not have the schema this code "
-            f"reads ({exc}): rebuild it with `summit-api load`"
-        ) from exc
+    """The database snapshot and its catalog (app/dataset/catalog.py `open_catalog`)."""
+    return open_catalog(read_snapshot(settings.database_path, settings.database_sha256))
 
 
 def create_api(ctx: Context) -> FastAPI:
@@ -146,8 +142,18 @@ def create_api(ctx: Context) -> FastAPI:
 
 
 def create_app(settings: Settings | None = None) -> ASGIApp:
-    """The served application: the edge layers (app/edge/), outermost first, around FastAPI."""
-    settings = settings or Settings()
+    """The served application: the edge layers (app/edge/), outermost first, around FastAPI.
+
+    Given settings, a bad database raises DatabaseUnavailable. Without (uvicorn's
+    `--factory`), the settings come from the environment and any start-up failure is one
+    line on stderr and an exit (`exit_for`)."""
+    if settings is None:
+        try:
+            settings = load_settings()
+            return create_app(settings)
+        except (ConfigurationError, DatabaseUnavailable) as exc:
+            print(f"cannot serve: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(exit_for(exc)) from None
     db, catalog = load_catalog(settings)
     api = create_api(Context(catalog, db))
     app = edge(api, api, settings)
@@ -155,6 +161,14 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     gc.collect()
     gc.freeze()
     return app
+
+
+def exit_for(exc: Exception) -> int:
+    """2 for a configuration error, 1 for a data error; in a worker process, uvicorn's
+    STARTUP_FAILURE, so that its supervisor stops instead of respawning it for ever."""
+    if multiprocessing.parent_process() is not None:
+        return STARTUP_FAILURE
+    return 2 if isinstance(exc, ConfigurationError) else 1
 
 
 def openapi_document(settings: Settings) -> dict[str, Any]:

@@ -28,6 +28,7 @@ TITLES = {
     422: ("invalid-parameter", "Invalid parameter"),
     431: ("headers-too-large", "Request header fields too large"),
     500: ("internal-error", "Internal server error"),
+    503: ("unavailable", "Service unavailable"),
 }
 # Context keys of pydantic's errors that say what a parameter accepts.
 ACCEPTS = {"expected": "{}", "ge": ">= {}", "le": "<= {}", "pattern": "matching {}"}

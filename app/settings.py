@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 DEFAULT_DB = Path("data/summit.db")
+ORIGIN = re.compile(r"https?://[^/\s:,]+(:[0-9]{1,5})?")
+
+
+class ConfigurationError(ValueError):
+    """A setting has a value the service cannot run with; the message is one line naming
+    the variable."""
 
 
 class Settings(BaseSettings):
@@ -29,7 +37,14 @@ class Settings(BaseSettings):
     response_cache_bytes: int = Field(
         default=4 * 1024 * 1024, ge=0, description="Response cache bound in bytes"
     )
-    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    database_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-fA-F]{64}$",
+        description="Serve the file only if its bytes have this sha256 (summit-api serve "
+        "sets it for its workers)",
+    )
+    # Comma-separated (`https://a.example,https://b.example`) or a JSON list.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
 
     # `summit-api serve`: bounds for a server that may face clients directly (README,
     # "Deployment"). Idle connections count against limit_concurrency, so clients that
@@ -50,7 +65,47 @@ class Settings(BaseSettings):
             raise ValueError("DATABASE_URL must be a sqlite:/// URL")
         return value
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return ORIGIN_LIST.validate_json(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _each_origin(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin != "*" and not ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: give '*' or scheme://host[:port], "
+                    "comma-separated"
+                )
+        return value
+
     @property
     def database_path(self) -> Path:
         """The database file named by DATABASE_URL."""
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+ORIGIN_LIST: TypeAdapter[list[str]] = TypeAdapter(list[str])
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment (and `overrides`), or a ConfigurationError naming the
+    first bad variable, its value and what it takes."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(
+            f"{name}={error.get('input')!r}: {message}; fix the environment variable {name}"
+        ) from None
+    except SettingsError as exc:
+        raise ConfigurationError(f"{exc}; fix that environment variable") from None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sqlite3
+from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
 from app import build
+from app.dataset.db import open_readonly, probe
 from tests.expected import (
     AGREEMENT_SEEDS,
     COUNTRY_SEEDS,
@@ -21,6 +26,7 @@ from tests.expected import (
     SUMMIT_SEEDS,
     THEME_SEEDS,
 )
+from tests.support import cache_of
 
 MIGRATIONS = SEEDS.parent / "migrations"
 
@@ -121,7 +127,7 @@ def test_meta_counts_match_the_collections(client: TestClient) -> None:
         assert client.get(f"/{name}").json()["total"] == count, name
 
 
-def test_health(client: TestClient) -> None:
+def test_health(client: TestClient, db_path: Path) -> None:
     response = client.get("/health")
     assert response.status_code == 200
     body = response.json()
@@ -129,5 +135,42 @@ def test_health(client: TestClient) -> None:
         "status": "ok",
         "dataset_version": "2026.12.01",
         "checksum": seed_checksum(),
+        "database_sha256": hashlib.sha256(db_path.read_bytes()).hexdigest(),
     }
     assert re.fullmatch(r"[0-9a-f]{64}", body["checksum"])
+
+
+def test_health_is_never_cached(client: TestClient) -> None:
+    """No ETag, no 304, never stored: each answer is this moment's probe, and a CDN must not
+    keep saying `ok` for an origin that is gone."""
+    for _ in range(3):  # the response cache stores a URL on its second request
+        response = client.get("/health", headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-store"
+        assert "etag" not in response.headers
+    revalidated = client.get("/health", headers={"If-None-Match": "*"})
+    assert revalidated.status_code == 200
+    assert not [key for key in cache_of(client.app).store.entries if key[0] == "/health"]
+
+
+def test_health_queries_every_table_and_the_search_index(db_path: Path, tmp_path: Path) -> None:
+    """The probe /health runs fails on a database missing what requests read (here, with
+    the file's FTS index gone)."""
+    db = open_readonly(db_path)
+    probe(db)
+    db.close()
+    broken = sqlite3.connect(":memory:")
+    broken.deserialize(db_path.read_bytes())
+    broken.execute("DROP TABLE search")
+    with pytest.raises(sqlite3.OperationalError, match="search"):
+        probe(broken)
+
+
+def test_health_is_declared_uncached(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/health"]["get"]
+    ok = operation["responses"]["200"]
+    assert ok["headers"]["Cache-Control"]["schema"] == {"type": "string", "const": "no-store"}
+    assert "ETag" not in ok["headers"]
+    assert "304" not in operation["responses"]
+    assert operation["responses"]["503"]["content"]["application/problem+json"]
+    assert "no-store" in operation["description"]

@@ -71,7 +71,9 @@ def test_summit_api_serve_refuses_a_missing_database(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stderr.strip() == f"no database at {missing}: run `summit-api load` first"
+    assert result.stderr.strip() == (
+        f"cannot serve: database file {missing} does not exist: run `summit-api load`"
+    )
     assert "Traceback" not in result.stderr
     assert not missing.exists()
 
@@ -127,13 +129,13 @@ def test_create_app_refuses_a_database_it_did_not_build(tmp_path: Path) -> None:
 def test_create_app_refuses_a_database_missing_a_table_the_catalog_reads(
     db_path: Path, tmp_path: Path
 ) -> None:
-    """Not one of the tables `open_readonly` checks: the catalog's own read finds it gone."""
+    """A table only the catalog reads: the start-up schema check (SCHEMA) finds it gone."""
     older = tmp_path / "summit.db"
     shutil.copyfile(db_path, older)
     with sqlite3.connect(older) as conn:
         conn.execute("DROP TABLE citations")
     conn.close()
-    with pytest.raises(DatabaseUnavailable, match="does not have the schema"):
+    with pytest.raises(DatabaseUnavailable, match=r"lacks tables \['citations'\]"):
         create_app(Settings(database_url=f"sqlite:///{older}"))
 
 

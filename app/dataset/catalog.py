@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from app import schemas
 from app.dataset import represent
+from app.dataset.db import DatabaseUnavailable, Snapshot, open_snapshot
 from app.dataset.represent import Tables
 from app.dataset.themes import themes_of
 from app.vocabulary import RESOURCES
@@ -81,6 +82,8 @@ class Catalog:
     themes: list[schemas.ThemeDetail]
     sources: list[schemas.Source]
     retired: dict[str, dict[str, Retired]]
+    # sha256 of the database file's bytes as this process read them (its snapshot).
+    database_sha256: str = ""
     theme_rows: list[schemas.Theme] = field(init=False)
     by_id: dict[str, dict[str, Record]] = field(init=False)
     country_keys: dict[str, str] = field(init=False)
@@ -124,7 +127,7 @@ class Catalog:
         return list(dict.fromkeys(s.speaker.id for s in self.statements))
 
 
-def build_catalog(conn: sqlite3.Connection) -> Catalog:
+def build_catalog(conn: sqlite3.Connection, database_sha256: str = "") -> Catalog:
     """Read every table once and build every representation (construction validates it)."""
     meta = {r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM dataset_meta")}
     revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
@@ -144,7 +147,23 @@ def build_catalog(conn: sqlite3.Connection) -> Catalog:
         themes=themes_of(tables, priorities, agreements),
         sources=represent.sources_of(tables),
         retired=retired_of(conn),
+        database_sha256=database_sha256,
     )
+
+
+def open_catalog(snapshot: Snapshot) -> tuple[sqlite3.Connection, Catalog]:
+    """The snapshot (app/dataset/db.py) in memory and every representation built from it; a
+    file this code cannot serve is a DatabaseUnavailable at start-up, never a 5xx later."""
+    db = open_snapshot(snapshot)
+    try:
+        return db, build_catalog(db, snapshot.sha256)
+    except (sqlite3.Error, LookupError, ValueError, TypeError) as exc:
+        db.close()
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        raise DatabaseUnavailable(
+            f"database file {snapshot.path} does not hold what this code reads "
+            f"({type(exc).__name__}: {first_line}): rebuild it with `summit-api load`"
+        ) from None
 
 
 def _has(summaries: list[schemas.Summary], id_: str | None) -> bool:

@@ -2,6 +2,7 @@
 `200` of GET and HEAD, and whole responses kept in the bounded store (app/edge/store.py),
 keyed by path, normalised query and what the representation headers select
 (app/edge/negotiation.py). Never invalidated: a new dataset is a new process (README.md).
+A `200` the app marks `no-store` passes through untouched.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ def _is_json(headers: Iterable[Any]) -> bool:
             media = bytes(value).partition(b";")[0].strip().lower()
             return media.endswith(b"json")
     return False
+
+
+def _no_store(start: Message) -> bool:
+    """A 200 that must not be kept anywhere (`/health`) passes as sent: no ETag, no 304."""
+    return any(
+        bytes(name).lower() == b"cache-control" and b"no-store" in bytes(value).lower()
+        for name, value in start.get("headers", ())
+    )
 
 
 def _joined(previous: bytes | None, value: bytes) -> bytes:
@@ -191,7 +200,7 @@ class HttpCache:
                     message = {**message, "body": b""}
                 await send(message)
             elif message["type"] == "http.response.start":
-                if message["status"] == 200:
+                if message["status"] == 200 and not _no_store(message):
                     start = message
                 else:
                     passing = True

@@ -1,5 +1,6 @@
 """The index, dataset metadata and the health check."""
 
+import sqlite3
 from typing import Any
 
 from fastapi import APIRouter
@@ -7,7 +8,9 @@ from starlette.responses import Response
 
 from app import schemas
 from app.dataset.catalog import Catalog
-from app.openapi import responses
+from app.dataset.db import probe
+from app.openapi import error_responses, problem_example, responses
+from app.problems import problem, problem_response
 from app.routes.context import Context
 from app.routes.downloads import DOWNLOADS
 from app.routes.listing import json_response
@@ -41,10 +44,37 @@ def meta_of(catalog: Catalog) -> schemas.Meta:
     )
 
 
+# A health answer is about this moment: no cache (ours, nginx's, a CDN's) may keep it.
+NO_STORE = {"Cache-Control": "no-store"}
+HEALTH_DESCRIPTION = (
+    "Liveness and readiness in one cheap call: one query over every table requests read and "
+    "over the search index, then the dataset this process serves (version, checksum of its "
+    "records, sha256 of the database file it read at start-up). Never cached "
+    "(`Cache-Control: no-store`, no `ETag`); `503` if a query fails."
+)
+
+
 def health_of(catalog: Catalog) -> schemas.Health:
     return schemas.Health(
-        status="ok", dataset_version=catalog.info.version, checksum=catalog.info.checksum
+        status="ok",
+        dataset_version=catalog.info.version,
+        checksum=catalog.info.checksum,
+        database_sha256=catalog.database_sha256,
     )
+
+
+def health_responses(ctx: Context, health: schemas.Health) -> dict[int | str, Any]:
+    no_store = {"description": "`no-store`.", "schema": {"type": "string", "const": "no-store"}}
+    ok = {
+        "description": "OK",
+        "headers": {"Cache-Control": no_store},
+        "content": {"application/json": {"example": health.model_dump(mode="json")}},
+    }
+    down = problem_example(503, "The dataset store failed a query: …", "/health")
+    errors = {400: ctx.errors("/health", QueryBase)[400], 503: down}
+    declared = error_responses(errors)
+    declared[503]["headers"] = {"Cache-Control": no_store}
+    return {200: ok} | declared
 
 
 def router(ctx: Context) -> APIRouter:
@@ -79,12 +109,18 @@ def router(ctx: Context) -> APIRouter:
     @r.get(
         "/health",
         summary="Health check",
-        description="Liveness and readiness in one cheap call: the process is up and serves "
-        "the dataset it names.",
-        responses=declared("/health", health),
+        description=HEALTH_DESCRIPTION,
+        responses=health_responses(ctx, health),
     )
     @query(QueryBase)
     async def get_health(q: Any) -> Response:
-        return json_response(health)
+        try:
+            probe(ctx.db)
+        except sqlite3.Error as exc:
+            failed = problem(503, f"The dataset store failed a query: {exc}.", "/health")
+            return problem_response(failed, NO_STORE)
+        response = json_response(health)
+        response.headers.update(NO_STORE)
+        return response
 
     return r

@@ -67,7 +67,8 @@ class Health(Out):
     status: str = Field(examples=["ok"])
     """`ok`."""
     dataset_version: str = Field(description="The dataset version this process serves.")
-    checksum: str = Field(description="The checksum of the dataset this process serves.")
+    checksum: str = Field(description="The records' checksum, as `/meta` gives it.")
+    database_sha256: str = Field(description="The sha256 of the database bytes it serves.")
 
 
 class Index(Out):
