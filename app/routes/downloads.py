@@ -5,9 +5,7 @@ Every body is made once, when the app is built: the database never changes under
 process (app/dataset/db.py).
 """
 
-import sqlite3
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
@@ -32,14 +30,6 @@ DOWNLOADS = {
 }
 
 
-def database_file(db: sqlite3.Connection) -> Path:
-    """The file the connection reads (SQLite's own record of it, not a setting)."""
-    for row in db.execute("PRAGMA database_list"):
-        if row[1] == "main" and row[2]:
-            return Path(row[2])
-    raise ValueError("the served database is not a file")
-
-
 def attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
@@ -47,9 +37,9 @@ def attachment(filename: str) -> dict[str, str]:
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(tags=["downloads"])
     version = ctx.catalog.info.version
-    # The very bytes of the file the server reads, held once: the edge cache stores this
-    # object itself, not a copy (app/edge/http_cache.py).
-    database = database_file(ctx.db).read_bytes()
+    # The very bytes the server reads (its snapshot, app/dataset/db.py), held once: the edge
+    # cache stores this object itself, not a copy (app/edge/http_cache.py).
+    database = ctx.db.serialize()
     package = build_package(ctx.db, ctx.catalog)
     bad_query = {400: ctx.errors("/dataset.db", QueryBase)[400]}
 
