@@ -30,29 +30,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     load.add_argument("--db", type=Path, default=None, help="target file (default: DATABASE_URL)")
 
-    serve = sub.add_parser(
-        "serve",
-        help="serve the API with uvicorn",
-        description="Serve the API with uvicorn. Each bound defaults to its environment "
-        "variable (in brackets), else to the value shown. On a public network, put nginx "
-        "(deploy/) or a CDN in front: uvicorn has no request-header timeout.",
-    )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, help="worker processes [WORKERS] (1)")
-    serve.add_argument(
-        "--limit-concurrency",
-        type=int,
-        help="open connections + running requests per worker beyond which new requests "
-        "get 503, idle connections included [LIMIT_CONCURRENCY] (512)",
-    )
-    serve.add_argument(
-        "--timeout-keep-alive",
-        type=int,
-        help="seconds an idle keep-alive connection stays open [TIMEOUT_KEEP_ALIVE] (5)",
-    )
-    serve.add_argument(
-        "--backlog", type=int, help="queue of connections not yet accepted [BACKLOG] (2048)"
+    _add_serve(
+        sub.add_parser(
+            "serve",
+            help="serve the API with uvicorn",
+            description="Serve the API with uvicorn. Each bound defaults to its environment "
+            "variable (in brackets), else to the value shown. On a public network, put nginx "
+            "(deploy/) or a CDN in front: uvicorn has no request-header timeout.",
+        )
     )
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
@@ -79,6 +64,26 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(document, indent=args.indent, ensure_ascii=False))
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _add_serve(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, help="worker processes [WORKERS] (1)")
+    serve.add_argument(
+        "--limit-concurrency",
+        type=int,
+        help="open connections + running requests per worker beyond which new requests "
+        "get 503, idle connections included [LIMIT_CONCURRENCY] (512)",
+    )
+    serve.add_argument(
+        "--timeout-keep-alive",
+        type=int,
+        help="seconds an idle keep-alive connection stays open [TIMEOUT_KEEP_ALIVE] (5)",
+    )
+    serve.add_argument(
+        "--backlog", type=int, help="queue of connections not yet accepted [BACKLOG] (2048)"
+    )
 
 
 def _check(seeds: Path, sources: Path | None) -> int:
