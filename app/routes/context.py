@@ -21,7 +21,7 @@ from app.openapi import (
     table_responses,
 )
 from app.routes.deps import gone
-from app.routes.listing import to_csv
+from app.routes.listing import csv_columns, to_csv
 from app.routes.params import QueryBase, Types
 
 
@@ -146,7 +146,5 @@ class Context:
         *statuses: int,
         what: str = "",
     ) -> dict[int | str, Any]:
-        from app.routes.listing import csv_columns
-
         example = to_csv(items[:2], csv_columns(model, items[:2])).decode()
         return table_responses(self.errors(path, query, 422, *statuses, what=what), example)
