@@ -227,10 +227,10 @@ def test_the_zip_holds_the_package_and_every_table(server: LiveServer) -> None:
         assert archive.read(resource["path"]) == fetch(f"{server.url}/{resource['path']}")[2]
 
 
-def test_an_unknown_table_is_a_problem_naming_it(client: TestClient) -> None:
+def test_an_unknown_table_is_a_404_naming_it(client: TestClient) -> None:
     response = client.get("/datapackage/colours.csv")
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["name"] == "table"
+    assert response.status_code == 404
+    assert response.json()["detail"] == "No table with id 'colours'."
 
 
 # --- the theme matrix and the collection CSVs ----------------------------------------------

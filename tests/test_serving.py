@@ -73,7 +73,9 @@ def other_seeds(tmp_path: Path) -> Path:
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     dataset = seeds / "dataset.toml"
-    dataset.write_text(dataset.read_text().replace('version = "2026.12.01"', 'version = "9.9.9"'))
+    dataset.write_text(
+        dataset.read_text().replace('version = "2026.12.01"', 'version = "2026.12.02"')
+    )
     return seeds
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from app import schemas
 from app.dataset.catalog import Catalog
 from app.openapi import (
@@ -20,9 +22,24 @@ from app.openapi import (
     sparse_model,
     table_responses,
 )
+from app.problems import problem, validation_details
 from app.routes.deps import gone
 from app.routes.listing import csv_columns, to_csv
 from app.routes.params import QueryBase, Types
+from app.routes.querystring import accepts
+
+
+def invalid_example(path: str, query: type[QueryBase]) -> dict[str, Any]:
+    """The real 422 of `limit=0` (or, without paging, of `fields=colour`)."""
+    bad = {"limit": "0"} if "limit" in query.model_fields else {"fields": ["colour"]}
+    try:
+        query.model_validate(bad)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]
+        details = validation_details(errors, accepts(query))
+    name = next(iter(bad))
+    body = problem(422, f"Invalid parameter(s): {name}.", path, details)
+    return body.model_dump(mode="json", exclude_none=True)
 
 
 @dataclass
@@ -84,15 +101,7 @@ class Context:
             instance = path.split("{", 1)[0] + "no-such-id"
             examples[404] = problem_example(404, f"No {what} with id 'no-such-id'.", instance)
         if 422 in statuses:
-            examples[422] = problem_example(
-                422,
-                "Invalid parameter(s): limit.",
-                path,
-                location="query",
-                name="limit",
-                message="Input should be greater than or equal to 1",
-                accepted=">= 1",
-            )
+            examples[422] = invalid_example(path, query)
         return examples
 
     def list_responses(

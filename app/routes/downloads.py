@@ -5,14 +5,14 @@ Every body is made once, when the app is built: the database never changes under
 process (app/dataset/db.py).
 """
 
-from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from app.dataset.package import MATRIX_NAME, MATRIX_PATH, Package, build_package
 from app.openapi import download_responses, problem_example
+from app.problems import not_found
 from app.routes.context import Context
 from app.routes.listing import CSV_MEDIA_TYPE
 from app.routes.params import QueryBase
@@ -95,20 +95,18 @@ def router(ctx: Context) -> APIRouter:
 
 def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
     """`/datapackage/{table}.csv` for every table, and the theme matrix at its own path."""
-    names = [name for name in package.tables if name != MATRIX_NAME]
-    table_type: Any = StrEnum("DataPackageTable", {name: name for name in names})  # type: ignore[misc]
-    table_type.__doc__ = "A table of the data package."
     path = "/datapackage/{table}.csv"
     errors = {
         400: ctx.errors(path, QueryBase)[400],
+        404: problem_example(404, "No table with id 'colours'.", "/datapackage/colours.csv"),
         422: problem_example(
             422,
             "Invalid parameter(s): table.",
-            "/datapackage/colours.csv",
+            f"/datapackage/{'x' * 81}.csv",
             location="path",
             name="table",
-            message=f"Input should be {', '.join(repr(n) for n in names)}",
-            accepted=f"one of: {', '.join(names)}",
+            message=f"String should have at most 80 characters, not '{'x' * 80}'",
+            accepted="at most 80",
         ),
     }
     example = package.tables["summits"].csv.decode()
@@ -124,8 +122,16 @@ def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
         ),
     )
     @query(QueryBase)
-    async def get_datapackage_table(table: table_type, q: Any) -> Response:
-        found = package.tables[table.value]
+    async def get_datapackage_table(
+        table: Annotated[
+            str,
+            Path(max_length=80, description="The table's name.", examples=["summits"]),
+        ],
+        q: Any,
+    ) -> Response:
+        found = package.tables.get(table) if table != MATRIX_NAME else None
+        if found is None:
+            raise not_found("table", table)
         return Response(found.csv, media_type=CSV_MEDIA_TYPE, headers=attachment(f"{table}.csv"))
 
     matrix = package.tables[MATRIX_NAME]
