@@ -28,8 +28,10 @@ import tomli_w
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
-FILES = ("sources", "themes", "countries", "summits", "leaders")
-FILES += ("priorities", "agreements", "statements", "retired")
+FILES = (
+    *("sources", "themes", "countries", "summits", "leaders"),
+    *("priorities", "agreements", "statements", "retired"),
+)
 Doc = dict[str, Any]
 
 
