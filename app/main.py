@@ -117,8 +117,16 @@ def create_api(ctx: Context) -> FastAPI:
     problems.install(api)
     for router in ROUTERS:
         api.include_router(router(ctx))
-    document = openapi.finish(api.openapi(), EDGE_ERRORS)
-    api.openapi = lambda: document  # type: ignore[method-assign]
+    # Built on first use: with the dataset's id sets as enums it is the largest thing a
+    # start-up would make (bench/README.md, "Growth"), and most workers never serve it.
+    generate, document = api.openapi, dict[str, Any]()
+
+    def finished() -> dict[str, Any]:
+        if not document:
+            document.update(openapi.finish(generate(), EDGE_ERRORS))
+        return document
+
+    api.openapi = finished  # type: ignore[method-assign]
     return api
 
 

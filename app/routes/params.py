@@ -7,7 +7,7 @@ document. Lists (`fields`, `sort`, `type`) are declared as repeated parameters
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
@@ -224,11 +224,7 @@ def guard(model: type[BaseModel]) -> Any:
     accepted = frozenset(model.model_fields)
     single = frozenset(n for n, f in model.model_fields.items() if not is_list(f.annotation))
     listing = ", ".join(sorted(accepted)) or "none"
-    schema = model.model_json_schema()
-    accepts = {
-        name: describe(prop, schema.get("$defs", {}))
-        for name, prop in schema.get("properties", {}).items()
-    }
+    accepts = Accepts(model)
 
     async def check_query(request: Request) -> None:
         # What each parameter accepts, for the 422 handler (app/problems.py).
@@ -263,6 +259,33 @@ def guard(model: type[BaseModel]) -> Any:
             raise ProblemError(400, f"Bad query parameter(s): {named}.", errors)
 
     return Depends(check_query)
+
+
+class Accepts(Mapping[str, str]):
+    """What each parameter of `model` accepts, in words, for the 422 handler: worked out on
+    first use, because the model's JSON schema carries the dataset's id sets (start-up would
+    grow with them)."""
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        self.model = model
+        self.words: dict[str, str] | None = None
+
+    def all(self) -> dict[str, str]:
+        if self.words is None:
+            schema = self.model.model_json_schema()
+            defs = schema.get("$defs", {})
+            props = schema.get("properties", {})
+            self.words = {name: describe(prop, defs) for name, prop in props.items()}
+        return self.words
+
+    def __getitem__(self, name: str) -> str:
+        return self.all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self.all())
 
 
 def describe(schema: dict[str, Any], defs: dict[str, Any]) -> str:
