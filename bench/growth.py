@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,7 +34,16 @@ if str(ROOT) not in sys.path:  # run as a script: make `app`, `bench` and `tests
     sys.path.insert(0, str(ROOT))
 
 from bench import growth_probe, synthetic  # noqa: E402
-from bench.run import BIN, RESULTS, check_tools, lua_script, start_server, wrk  # noqa: E402
+from bench.run import (  # noqa: E402
+    BIN,
+    RESULTS,
+    Server,
+    WrkResult,
+    check_tools,
+    lua_script,
+    start_server,
+    wrk,
+)
 
 TARGET = "--factory app.main:create_app"
 HIT_URL = "/countries/kg/priorities"
@@ -47,8 +57,9 @@ def load(seeds: Path, sources: Path, db: Path) -> float:
     return time.perf_counter() - began
 
 
-def stream_script(stream: list[str], path: Path) -> Path:
+def stream_script(stream: list[str], work: Path) -> Path:
     """wrk's Lua: the stream's URLs in order, cycling."""
+    path = work / "stream.lua"
     urls = ", ".join(json.dumps(u) for u in stream)
     path.write_text(
         f"local urls = {{{urls}}}\nlocal i = 0\n"
@@ -57,44 +68,60 @@ def stream_script(stream: list[str], path: Path) -> Path:
     return path
 
 
-def serve(args: argparse.Namespace, db: Path, work: Path, stream: list[str]) -> Figures:
-    """Start-ups, RSS after start-up and after the mixed load, then hits and misses."""
+def start(
+    args: argparse.Namespace, db: Path, work: Path, stream: list[str]
+) -> tuple[Server, Figures]:
+    """Start-ups and RSS after each, then the mixed load on the last server, left running."""
     env, pin = {"DATABASE_URL": f"sqlite:///{db}"}, True
     startups, rss_start = [], []
-    for _ in range(args.repeat - 1):
+    for i in range(args.repeat):
         server = start_server("api", TARGET, env, HIT_URL, pin)
         startups.append(server.startup_s)
         rss_start.append(server.rss_mib())
-        server.stop()
-    server = start_server("api", TARGET, env, HIT_URL, pin)
-    startups.append(server.startup_s)
-    rss_start.append(server.rss_mib())
+        if i < args.repeat - 1:
+            server.stop()
     try:
-        mixed = stream_script(stream, work / "stream.lua")
-        wrk(server.port, "/", args.mixed, args.connections, pin, script=mixed)
-        figures = {"rss_mixed": server.rss_mib()}
-        miss = work / "miss.lua"
-        miss.write_text(lua_script())
-        hits, misses, next_miss = [], [], 0
-        for _ in range(args.repeat):
-            hits.append(wrk(server.port, HIT_URL, args.duration, args.connections, pin))
-            result = wrk(
-                server.port, "/", args.duration, args.connections, pin, miss, [str(next_miss), "0"]
-            )
-            next_miss += result.requests + args.connections
-            misses.append(result)
-        if any(r.errors for r in hits + misses):
-            raise SystemExit("non-2xx/3xx answers under wrk")
-    finally:
+        wrk(server.port, "/", args.mixed, args.connections, pin, stream_script(stream, work))
+    except BaseException:
         server.stop()
-    figures |= {"startup": statistics.median(startups), "rss_start": statistics.median(rss_start)}
-    for name, runs in (("hit", hits), ("miss", misses)):
-        figures[f"{name}_p50"] = statistics.median(r.p50_ms for r in runs)
-        figures[f"{name}_p99"] = statistics.median(r.p99_ms for r in runs)
-    return figures
+        raise
+    figures = {
+        "rss_mixed": server.rss_mib(),
+        "startup": statistics.median(startups),
+        "rss_start": statistics.median(rss_start),
+    }
+    return server, figures
 
 
-def measure(scale: int, args: argparse.Namespace, work: Path) -> Figures:
+def hits_and_misses(
+    args: argparse.Namespace, servers: list[Server], results: list[Figures], work: Path
+) -> None:
+    """wrk rounds on every scale's server in turn, so that the machine's load at any moment
+    weighs on every scale alike: per round, the hit URL, then never-repeating miss URLs."""
+    miss = work / "miss.lua"
+    miss.write_text(lua_script())
+    runs: dict[tuple[int, str], list[WrkResult]] = defaultdict(list)
+    next_miss = [0] * len(servers)
+    for _ in range(args.repeat):
+        for i, server in enumerate(servers):
+            runs[(i, "hit")].append(
+                wrk(server.port, HIT_URL, args.duration, args.connections, True)
+            )
+        for i, server in enumerate(servers):
+            tail = [str(next_miss[i]), "0"]
+            result = wrk(server.port, "/", args.duration, args.connections, True, miss, tail)
+            next_miss[i] += result.requests + args.connections
+            runs[(i, "miss")].append(result)
+    if any(r.errors for done in runs.values() for r in done):
+        raise SystemExit("non-2xx/3xx answers under wrk")
+    for (i, name), done in runs.items():
+        figures = results[i]
+        figures[f"{name}_p50"] = statistics.median(r.p50_ms for r in done)
+        figures[f"{name}_p99"] = statistics.median(r.p99_ms for r in done)
+
+
+def measure(scale: int, args: argparse.Namespace, work: Path) -> tuple[Figures, Server]:
+    """Every figure but hits and misses; and the server that took the mixed load."""
     seeds, sources, db = work / "seeds", work / "sources", work / "summit.db"
     records = synthetic.generate(scale, seeds, sources)
     seed_bytes = sum(p.stat().st_size for p in seeds.glob("*.toml"))
@@ -103,12 +130,14 @@ def measure(scale: int, args: argparse.Namespace, work: Path) -> Figures:
     figures = {"records": records, "seed_kib": seed_bytes / 1024, "load": load_s}
     figures["db_kib"] = db.stat().st_size / 1024
     figures["hit_ratio"] = growth_probe.hit_ratio(db, stream)
+    figures["create_app"] = growth_probe.create_app_cpu_ms(db, args.repeat)
     figures["search"] = growth_probe.search_median_ms(db, args.search_repeat)
     size, build_ms = growth_probe.openapi_build(db, args.repeat)
     figures |= {"openapi_kib": size / 1024, "openapi_ms": build_ms}
-    figures |= serve(args, db, work, stream)
+    server, served = start(args, db, work, stream)
+    figures |= served
     print(f"×{scale}: {figures}", file=sys.stderr)
-    return figures
+    return figures, server
 
 
 # (key, label, format, kind): "cost" rows get a growth verdict; "ratio" is the hit ratio,
@@ -119,6 +148,7 @@ ROWS: list[tuple[str, str, Callable[[float], str], str]] = [
     ("load", "`summit-api load`, s", "{:.2f}".format, "cost"),
     ("db_kib", "database, KiB", "{:,.0f}".format, "cost"),
     ("startup", "start-up to first 200, s", "{:.2f}".format, "cost"),
+    ("create_app", "`create_app` CPU time in-process, ms", "{:.0f}".format, "cost"),
     ("rss_start", "RSS after start-up, MiB", "{:.1f}".format, "cost"),
     ("rss_mixed", "RSS after the mixed load, MiB", "{:.1f}".format, "cost"),
     ("hit_ratio", "cache hit ratio, Zipf stream", "{:.3f}".format, "ratio"),
@@ -143,7 +173,18 @@ def verdict(scales: list[int], values: list[float]) -> str:
         exponents.append(step)
     worst = max(exponents)
     word = "sub-linear" if worst < 0.8 else "linear" if worst <= 1.2 else "worse than linear"
+    if worst < 0.2:
+        word = "sub-linear, flat"
     return f"{word} (exponent {worst:.2f})"
+
+
+def miss_verdict(scales: list[int], hit_ratios: list[float]) -> str:
+    """The hit ratio judged by the share of requests that miss."""
+    missed = [1 - v for v in hit_ratios]
+    if missed[0] > 0:
+        return verdict(scales, missed).replace("(", "(misses: ", 1)
+    shares = ", ".join(f"{m:.1%}" for m in missed)
+    return f"misses {shares}: the whole working set fits at ×1, not beyond"
 
 
 def render(scales: list[int], results: list[Figures], command: str) -> str:
@@ -160,8 +201,7 @@ def render(scales: list[int], results: list[Figures], command: str) -> str:
         cells = [fmt(v) for v in values]
         growth = [v / values[0] if values[0] else math.nan for v in values[1:]]
         if kind == "ratio":
-            missed = [1 - v for v in values]
-            text = verdict(scales, missed).replace("(", "(misses: ", 1)
+            text = miss_verdict(scales, values)
         else:
             text = "—" if kind == "size" else verdict(scales, values)
         lines.append(
@@ -187,17 +227,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     scales = [int(s) for s in args.scales.split(",")]
     command = "python bench/growth.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    results = []
-    for scale in scales:
-        with tempfile.TemporaryDirectory(prefix=f"growth-{scale}-") as tmp:
-            results.append(measure(scale, args, Path(tmp)))
+    results: list[Figures] = []
+    servers: list[Server] = []
+    with tempfile.TemporaryDirectory(prefix="growth-") as tmp:
+        try:
+            for scale in scales:
+                work = Path(tmp) / f"x{scale}"
+                work.mkdir()
+                figures, server = measure(scale, args, work)
+                results.append(figures)
+                servers.append(server)
+            hits_and_misses(args, servers, results, Path(tmp))
+        finally:
+            for server in servers:
+                server.stop()
     report = render(scales, results, command.strip())
     print(report)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"growth-{stamp}.md").write_text(report)
-    figures = dict(zip(scales, results, strict=True))
-    (RESULTS / f"growth-{stamp}.json").write_text(json.dumps(figures))
+    by_scale = dict(zip(scales, results, strict=True))
+    (RESULTS / f"growth-{stamp}.json").write_text(json.dumps(by_scale))
     return 0
 
 
