@@ -43,6 +43,7 @@ openapi: $(DB)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/growth.py
 
 # Load and soak: 2 workers, 64 connections, good and bad URLs (needs wrk).
 soak: $(STAMP)

@@ -87,6 +87,9 @@ class Catalog:
     theme_rows: list[schemas.Theme] = field(init=False)
     by_id: dict[str, dict[str, Record]] = field(init=False)
     country_keys: dict[str, str] = field(init=False)
+    # The indexes the nested collections filter by, so their cost does not grow with the data.
+    priorities_by_country: dict[str, list[schemas.Priority]] = field(init=False)
+    agreements_by_summit: dict[str, list[schemas.Agreement]] = field(init=False)
 
     def __post_init__(self) -> None:
         # The list form of a theme is the detail without its grouping.
@@ -101,6 +104,14 @@ class Catalog:
             fold(key): c.id for c in self.countries for key in (c.id, c.alpha3, c.numeric, c.name)
         }
         object.__setattr__(self, "country_keys", keys)
+        by_country: dict[str, list[schemas.Priority]] = {c.id: [] for c in self.countries}
+        for p in self.priorities:
+            by_country[p.country.id].append(p)
+        object.__setattr__(self, "priorities_by_country", by_country)
+        by_summit: dict[str, list[schemas.Agreement]] = {s.id: [] for s in self.summits}
+        for a in self.agreements:
+            by_summit[a.summit.id].append(a)
+        object.__setattr__(self, "agreements_by_summit", by_summit)
 
     def collection(self, name: str) -> Sequence[Record]:
         records: Sequence[Record] = getattr(self, name)
@@ -178,11 +189,15 @@ def priorities_where(
     kind: str | None = None,
     leader: str | None = None,
 ) -> list[schemas.Priority]:
-    """Filters combine with AND; `country` in any of its key forms."""
+    """Filters combine with AND; `country` in any of its key forms. Unfiltered, the
+    catalog's own list (its sorted orders are kept: app/routes/listing.py)."""
     cid = catalog.country_id(country) if country is not None else None
+    base = catalog.priorities if cid is None else catalog.priorities_by_country[cid]
+    if theme is None and summit is None and kind is None and leader is None:
+        return base
     return [
         p
-        for p in catalog.priorities
+        for p in base
         if (cid is None or p.country.id == cid)
         and (leader is None or p.leader.id == leader)
         and (kind is None or p.kind == kind)
@@ -199,9 +214,14 @@ def agreements_where(
     theme: str | None = None,
 ) -> list[schemas.Agreement]:
     cid = catalog.country_id(party) if party is not None else None
+    base = catalog.agreements
+    if summit is not None:
+        base = catalog.agreements_by_summit.get(summit, [])
+    if kind is None and party is None and theme is None:
+        return base
     return [
         a
-        for a in catalog.agreements
+        for a in base
         if (summit is None or a.summit.id == summit)
         and (kind is None or a.kind == kind)
         and _has(a.parties, cid)
@@ -216,6 +236,8 @@ def statements_where(
     summit: str | None = None,
     kind: str | None = None,
 ) -> list[schemas.Statement]:
+    if speaker is None and country is None and summit is None and kind is None:
+        return catalog.statements
     cid = catalog.country_id(country) if country is not None else None
     return [
         s

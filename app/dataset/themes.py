@@ -13,6 +13,9 @@ def themes_of(
     """The country x theme matrix: a priority counts for its leader's country (as an
     endorsement if it is one), an agreement for each party."""
     groups: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(dict)
+    # One pass over the records per index, so that building is linear in the dataset.
+    under: dict[str, list[schemas.Priority]] = defaultdict(list)
+    agreed: dict[str, int] = defaultdict(int)
 
     def group(theme_id: str, country_id: str) -> dict[str, list[Any]]:
         empty: dict[str, list[Any]] = {"priorities": [], "agreements": []}
@@ -20,23 +23,27 @@ def themes_of(
 
     for p in priorities:
         for theme in p.themes:
+            under[theme.id].append(p)
             group(theme.id, p.country.id)["priorities"].append(p)
     for a in agreements:
         for theme in a.themes:
+            agreed[theme.id] += 1
             for party in a.parties:
                 group(theme.id, party.id)["agreements"].append(a)
-    return [_theme(t, r, groups[r["id"]], priorities, agreements) for r in t.themes]
+    rank = {cid: i for i, cid in enumerate(t.country)}
+    return [_theme(t, r, groups[r["id"]], under[r["id"]], agreed[r["id"]], rank) for r in t.themes]
 
 
 def _theme(
     t: Tables,
     r: Row,
     by_country: dict[str, dict[str, list[Any]]],
-    priorities: list[schemas.Priority],
-    agreements: list[schemas.Agreement],
+    under: list[schemas.Priority],
+    agreement_count: int,
+    rank: dict[str, int],
 ) -> schemas.ThemeDetail:
-    under = [p for p in priorities if any(x.id == r["id"] for x in p.themes)]
-    ordered = [(cid, by_country[cid]) for cid in t.country if cid in by_country]
+    """One theme: `under` its priorities, `by_country` its groups, in countries' order."""
+    ordered = [(cid, by_country[cid]) for cid in sorted(by_country, key=rank.__getitem__)]
     return schemas.ThemeDetail(
         id=r["id"],
         url=f"/themes/{r['id']}",
@@ -44,7 +51,7 @@ def _theme(
         description=r["description"],
         priority_count=sum(not p.endorses for p in under),
         endorsement_count=sum(p.endorses for p in under),
-        agreement_count=sum(any(x.id == r["id"] for x in a.themes) for a in agreements),
+        agreement_count=agreement_count,
         countries=[
             schemas.ThemeCountry(
                 **dict(t.country[cid]),

@@ -25,8 +25,10 @@ def router(ctx: Context) -> APIRouter:
     catalog = ctx.catalog
 
     def select(q: Any, _: None) -> list[schemas.Country]:
-        region = q.region.casefold() if q.region is not None else None
-        return [c for c in catalog.countries if region is None or c.region.casefold() == region]
+        if q.region is None:
+            return catalog.countries  # the catalog's own list: its sorted orders are kept
+        region = q.region.casefold()
+        return [c for c in catalog.countries if c.region.casefold() == region]
 
     add_collection(
         r,

@@ -16,7 +16,9 @@ def router(ctx: Context) -> APIRouter:
     def select(q: object, _: None) -> list[schemas.Leader]:
         country = getattr(q, "country", None)
         cid = catalog.country_id(country) if country is not None else None
-        return [x for x in catalog.leaders if cid is None or x.country.id == cid]
+        if cid is None:
+            return catalog.leaders  # the catalog's own list: its sorted orders are kept
+        return [x for x in catalog.leaders if x.country.id == cid]
 
     add_collection(
         r,

@@ -20,7 +20,11 @@ def router(ctx: Context) -> APIRouter:
         model=schemas.Source,
         sortable=SORTABLE,
         filters={"kind": optional(SourceKind, "Only sources of this kind.")},
-        select=lambda q, _: [s for s in ctx.catalog.sources if q.kind is None or s.kind == q.kind],
+        select=lambda q, _: (
+            ctx.catalog.sources
+            if q.kind is None
+            else [s for s in ctx.catalog.sources if s.kind == q.kind]
+        ),
         summary="List sources",
         description="The primary article, the corroborating reports and the related articles.",
     )
