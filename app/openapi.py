@@ -160,7 +160,7 @@ def download_responses(
     description: str,
     *,
     attachment: bool = True,
-    example: str | None = None,
+    example: Any = None,
 ) -> dict[int | str, Any]:
     """A download's responses: the file (with its headers) and its errors."""
     names = (*CACHED, *(("Content-Disposition",) if attachment else ()))

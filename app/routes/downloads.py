@@ -5,6 +5,7 @@ Every body is made once, when the app is built: the database never changes under
 process (app/dataset/db.py).
 """
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -70,6 +71,7 @@ def router(ctx: Context) -> APIRouter:
             {"type": "object"},
             "The package descriptor.",
             attachment=False,
+            example=json.loads(package.json),
         ),
     )
     @query(QueryBase)
@@ -148,6 +150,7 @@ def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
             CSV_MEDIA_TYPE,
             {"type": "string"},
             "The matrix.",
+            example=matrix.csv.decode(),
         ),
     )
     @query(QueryBase)
