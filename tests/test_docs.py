@@ -226,7 +226,9 @@ def test_examples_are_taken_from_the_real_data(client: TestClient) -> None:
             paged = any(p["name"] == "limit" for p in operation.get("parameters", []))
             url += "?limit=2" if paged else ""  # a package table's example is the whole table
             url += "&q=japarov" if path == "/search.csv" else ""
-            assert client.get(url).text == table, operation["operationId"]
+            answer = client.get(url).text
+            # A whole table's example is its header and first rows.
+            assert answer == table if paged else answer.startswith(table), operation["operationId"]
             continue
         content = operation["responses"]["200"]["content"]
         if "application/json" not in content:
