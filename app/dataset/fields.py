@@ -252,9 +252,9 @@ EXCLUDED = frozenset(
 
 MATRIX = TableText(
     "Theme matrix",
-    "The country x theme matrix in long form: one row per theme and country, zeros included "
-    "(the heatmap of GET /themes). A priority counts for its leader's country; an agreement "
-    "for each party.",
+    "The country x theme matrix in long form (the heatmap of GET /themes): one row per "
+    "theme and country that has it; a missing pair is zero. A priority counts for its "
+    "leader's country; an agreement for each party.",
     {
         "theme_id": C("The theme."),
         "theme_name": C("The theme's name."),

@@ -140,19 +140,15 @@ def table_csv(db: sqlite3.Connection, name: str, schema: dict[str, Any]) -> tupl
 
 
 def matrix_rows(catalog: Catalog) -> list[list[Any]]:
-    """One row per theme x country, zeros where the country has nothing under the theme."""
-    rows = []
-    for theme in catalog.theme_rows:
-        counts = {c.id: c for c in theme.countries}
-        for country in catalog.countries:
-            found = counts.get(country.id)
-            numbers = (
-                [found.priority_count, found.endorsement_count, found.agreement_count]
-                if found
-                else [0, 0, 0]
-            )
-            rows.append([theme.id, theme.name, country.id, country.name, *numbers])
-    return rows
+    """One row per theme and country that names, endorses or signs up to it (the countries
+    of `/themes`): a missing pair is zero, so the table grows with the records, not with
+    themes x countries."""
+    counts = ("priority_count", "endorsement_count", "agreement_count")
+    return [
+        [theme.id, theme.name, c.id, c.name, *(getattr(c, k) for k in counts)]
+        for theme in catalog.theme_rows
+        for c in theme.countries
+    ]
 
 
 def matrix_schema() -> dict[str, Any]:

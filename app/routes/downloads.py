@@ -147,7 +147,8 @@ def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
         f"/{MATRIX_PATH}",
         response_class=Response,
         summary="The theme matrix (CSV, long form)",
-        description="One row per theme and country, zeros included: `priority_count`, "
+        description="One row per theme and country that names, endorses or signs up to it (a "
+        "missing pair is zero): `priority_count`, "
         "`endorsement_count` and `agreement_count`, as `GET /themes` counts them. A resource "
         "of the data package too.",
         responses=download_responses(
