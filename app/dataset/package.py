@@ -9,6 +9,7 @@ No cell holds JSON: a JSON list column of the database becomes `; `-joined text.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -51,7 +52,11 @@ class Package:
     descriptor: dict[str, Any]
     json: bytes
     tables: dict[str, Table]
-    zip: bytes
+
+    @functools.cached_property
+    def zip(self) -> bytes:
+        """The package as one zip, made when first asked for (most processes never are)."""
+        return _zip(self.json, self.tables.values())
 
 
 def table_path(name: str) -> str:
@@ -204,7 +209,7 @@ def build_package(db: sqlite3.Connection, catalog: Catalog) -> Package:
     resources.append(resource(tables[MATRIX_NAME], MATRIX, schema))
     descriptor = _descriptor(db, catalog, resources)
     encoded = orjson.dumps(descriptor, option=orjson.OPT_INDENT_2)
-    return Package(descriptor, encoded, tables, _zip(encoded, tables.values()))
+    return Package(descriptor, encoded, tables)
 
 
 def _descriptor(

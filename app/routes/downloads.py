@@ -1,10 +1,11 @@
 """The whole dataset in one download: the SQLite file the server reads, the Frictionless data
 package (its descriptor, one CSV per table, a zip of it all), and the theme matrix as CSV.
 
-Every body is made once, when the app is built: the database never changes under a running
-process (app/dataset/db.py).
+Every body is made once (the package's tables when the app is built, the file's bytes and the
+zip on first request): the database never changes under a running process (app/dataset/db.py).
 """
 
+import functools
 import json
 from typing import Annotated, Any
 
@@ -45,7 +46,7 @@ def router(ctx: Context) -> APIRouter:
     version = ctx.catalog.info.version
     # The very bytes the server reads (its snapshot, app/dataset/db.py), held once: the edge
     # cache stores this object itself, not a copy (app/edge/http_cache.py).
-    database = ctx.db.serialize()
+    database = functools.cache(ctx.db.serialize)  # made on the first download, then kept
     package = build_package(ctx.db, ctx.catalog)
     bad_query = {400: ctx.errors("/dataset.db", QueryBase)[400]}
 
@@ -61,7 +62,7 @@ def router(ctx: Context) -> APIRouter:
     @query(QueryBase)
     async def get_database(q: Any) -> Response:
         headers = attachment(f"summit-{version}.db")
-        return Response(database, media_type=SQLITE_MEDIA_TYPE, headers=headers)
+        return Response(database(), media_type=SQLITE_MEDIA_TYPE, headers=headers)
 
     @r.get(
         "/datapackage.json",
