@@ -194,13 +194,11 @@ def finish(
         schemas_[name] = schemas_.pop(model.__name__, None) or named[(model, "validation")]
     declared, used = parameters(queries)
     schemas_.update(used)
+    document["security"] = []
     for path_item in document["paths"].values():
         for operation in path_item.values():
             query = declared.get(operation["operationId"], [])
             operation["parameters"] = [*operation.get("parameters", []), *query]
-    document["security"] = []
-    for path_item in document["paths"].values():
-        for operation in path_item.values():
             _finish_operation(operation, edge_errors)
             for content in operation["responses"].get("200", {}).get("content", {}).values():
                 if "example" in content and "schema" in content:

@@ -7,6 +7,7 @@ objects, joining through the look-ups `Tables` holds. Orders are the documented 
 import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -69,8 +70,10 @@ class Tables:
                 )
             )
 
+    @cached_property
     def roles(self) -> tuple[dict[str, list[schemas.CountryRole]], dict[str, list[Any]]]:
-        """Participants per summit (host first) and summits per country (newest first)."""
+        """Participants per summit (host first) and summits per country (newest first):
+        one query, shared by the summits and the countries."""
         per_summit: dict[str, list[schemas.CountryRole]] = defaultdict(list)
         per_country: dict[str, list[schemas.CountryRole]] = defaultdict(list)
         sql = (
@@ -182,7 +185,7 @@ def statements_of(t: Tables) -> list[schemas.Statement]:
 
 
 def countries_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.Country]:
-    _, summits_of_country = t.roles()
+    _, summits_of_country = t.roles
     leader_of = {r["country_id"]: r["id"] for r in t.leaders}
     count = Counter(p.country.id for p in priorities)
     endorsed = Counter(p.country.id for p in priorities if p.endorses)
@@ -227,7 +230,7 @@ def leaders_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.Le
 
 
 def summits_of(t: Tables, agreements: list[schemas.Agreement]) -> list[schemas.Summit]:
-    participants, _ = t.roles()
+    participants, _ = t.roles
     count = Counter(a.summit.id for a in agreements)
     return [
         schemas.Summit(

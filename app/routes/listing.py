@@ -7,7 +7,6 @@ header and CSV behave the same on every endpoint.
 
 import csv
 import io
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, get_args, get_origin
 from urllib.parse import quote, urlencode
@@ -34,30 +33,11 @@ def sort_value(item: schemas.Out, field: str) -> Any:
     return value
 
 
-# Sorted orders of the lists requests share (the catalog's collections and indexes, which
-# the selections return when unfiltered), by the list's identity: each order is made once,
-# not per request, so a sorted page costs the same whatever the collection's size. An entry
-# holds its list, so the id cannot be reused while the entry lives. LRU-bounded.
-ORDERS: OrderedDict[tuple[int, tuple[str, ...]], tuple[Items, list[schemas.Out]]] = OrderedDict()
-MAX_ORDERS = 64
-MEMO_FROM = 64  # shorter lists sort in microseconds
-
-
 def sort_items(items: Items, keys: list[str] | None) -> Sequence[schemas.Out]:
     """Stable multi-key sort; `-` for descending; nulls last in either direction."""
     if not keys:
         return items
-    if len(items) < MEMO_FROM:
-        return _sorted(items, keys)
-    memo = (id(items), tuple(keys))
-    found = ORDERS.get(memo)
-    if found is not None and found[0] is items:
-        ORDERS.move_to_end(memo)
-        return found[1]
-    ORDERS[memo] = (items, _sorted(items, keys))
-    if len(ORDERS) > MAX_ORDERS:
-        ORDERS.popitem(last=False)
-    return ORDERS[memo][1]
+    return _sorted(items, keys)
 
 
 def _sorted(items: Items, keys: list[str]) -> list[schemas.Out]:

@@ -102,7 +102,7 @@ def id_enum(name: str, ids: list[str], doc: str) -> type[StrEnum]:
 class QueryBase(BaseModel):
     """Unknown parameters are refused: a 400 naming the accepted ones (querystring.py)."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Types:
