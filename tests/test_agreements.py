@@ -60,7 +60,9 @@ def test_get_declaration_literal(client: TestClient) -> None:
         "sources": [
             {
                 "source_id": "sr-center-2025-06-17",
-                "excerpt": "besides the treaty, the parties signed the Astana Declaration",
+                "excerpt": "The parties also signed the Astana Declaration, through which they "
+                "confirmed the strengthening of strategic partnership in the Central Asian "
+                "countries and in China.",
                 "url": "/sources/sr-center-2025-06-17",
             }
         ],
@@ -98,8 +100,9 @@ def test_missing_value_stays_null_with_a_note(client: TestClient) -> None:
         "qualifier": "nearly",
         "note": None,
         "source_id": "newscentralasia-2025-06-18",
-        "excerpt": "58 agreements valued at nearly 25 billion US dollars were signed during the "
-        "China-Central Asia Industrial and Investment Cooperation Forum",
+        "excerpt": "The summit facilitated significant economic advancements, with the signing "
+        "of 58 agreements valued at nearly $25 billion during the China-Central Asia "
+        "Industrial and Investment Cooperation Forum.",
     }
     assert body["count"] == 58
 

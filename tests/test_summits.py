@@ -56,7 +56,8 @@ def test_get_summit_xian_literal(client: TestClient) -> None:
             },
             {
                 "source_id": "newscentralasia-2025-06-18",
-                "excerpt": "the first summit was held in Xi'an, China, in May 2023",
+                "excerpt": "the summit built on the foundation laid during the inaugural meeting "
+                "in Xi’an, China, in May 2023",
                 "url": "/sources/newscentralasia-2025-06-18",
             },
         ],
