@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.build import Dataset, SeedsRefused
+    from app.loader import Dataset, SeedsRefused
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -87,23 +87,23 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
 
 
 def _check(seeds: Path, sources: Path | None) -> int:
-    from app import build
+    from app import loader
 
     _say_if_unchecked(sources)
     try:
-        dataset = build.read_seeds(seeds, sources)
-    except build.SeedsRefused as exc:
+        dataset = loader.read_seeds(seeds, sources)
+    except loader.SeedsRefused as exc:
         return _refused(exc, "")
     return _summary("seeds OK", dataset)
 
 
 def _load(seeds: Path, target: Path, sources: Path | None) -> int:
-    from app import build
+    from app import loader
 
     _say_if_unchecked(sources)
     try:
-        dataset = build.load(seeds, target, sources)
-    except build.SeedsRefused as exc:
+        dataset = loader.load(seeds, target, sources)
+    except loader.SeedsRefused as exc:
         return _refused(exc, f"; {target} left unchanged")
     return _summary(f"loaded {target}", dataset)
 

@@ -1,6 +1,6 @@
 """Every closed value set of the dataset, written once, and the one list of resources.
 
-The seed models (app/build), the response models (app/schemas.py), the query models
+The seed models (app/loader), the response models (app/schemas.py), the query models
 (app/routes) and the OpenAPI document all take their kinds from here, so a new kind is
 one line in one place.
 """

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `app` and `tests` importable
     sys.path.insert(0, str(ROOT))
 
-from app import build  # noqa: E402
+from app import loader  # noqa: E402
 from app.dataset.db import open_readonly  # noqa: E402
 from app.dataset.search import search as run_search  # noqa: E402
 from app.main import create_app  # noqa: E402
@@ -139,7 +139,7 @@ async def main(repeat: int) -> int:
     queries = list(dict.fromkeys(TOP_HIT_QUERIES))
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
         db_path = Path(tmp) / "summit.db"
-        build.load(ROOT / "seeds", db_path)
+        loader.load(ROOT / "seeds", db_path)
         app = create_app(Settings(database_url=f"sqlite:///{db_path}", response_cache_entries=0))
         asgi, per_query = await time_asgi(app, queries, repeat)
         transport = httpx.ASGITransport(app=app)

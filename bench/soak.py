@@ -243,11 +243,11 @@ def main(argv: list[str] | None = None) -> int:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
 
-    from app import build
+    from app import loader
 
     with tempfile.TemporaryDirectory(prefix="summit-soak-") as folder:
         database = Path(folder) / "summit.db"
-        build.load(ROOT / "seeds", database)
+        loader.load(ROOT / "seeds", database)
         script = Path(folder) / "mix.lua"
         script.write_text(LUA)
         with server(database, args.workers, Path(folder) / "serve.log") as (process, url):

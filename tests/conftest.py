@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.types import ASGIApp
 
-from app.build import load
+from app.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-BUILD_ONLY = ("sqlalchemy", "alembic", "sqlmodel", "app.build", "app.models")
+BUILD_ONLY = ("sqlalchemy", "alembic", "sqlmodel", "app.loader", "app.models")
 
 # `summit-api openapi`, then the app serving a request, in a fresh interpreter; prints
 # every build-only module they imported.

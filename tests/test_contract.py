@@ -24,7 +24,7 @@ import hypothesis
 import pytest
 import schemathesis
 
-from app import build
+from app import loader
 from app.main import create_app
 from app.settings import Settings
 from tests.support import assert_problem
@@ -59,7 +59,7 @@ CONFIG: dict[str, Any] = {
 _DB_DIR = Path(tempfile.mkdtemp(prefix="summit-contract-"))
 atexit.register(shutil.rmtree, _DB_DIR, ignore_errors=True)  # if no test here runs
 _DB = _DB_DIR / "summit.db"
-build.load(SEEDS, _DB)
+loader.load(SEEDS, _DB)
 APP = create_app(Settings(database_url=f"sqlite:///{_DB}"))
 schema = schemathesis.openapi.from_asgi(
     "/openapi.json", APP, config=schemathesis.Config.from_dict(CONFIG)

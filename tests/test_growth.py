@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import build
+from app import loader
 from bench import synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,8 @@ def test_generated_dataset_passes_check(tmp_path: Path, scale: int) -> None:
     seeds, sources = tmp_path / "seeds", tmp_path / "sources"
     records = synthetic.generate(scale, seeds, sources)
     assert check(seeds, sources).startswith("seeds OK")
-    today = build.read_seeds(synthetic.SEEDS).counts()
-    grown = build.read_seeds(seeds, sources)
+    today = loader.read_seeds(synthetic.SEEDS).counts()
+    grown = loader.read_seeds(seeds, sources)
     assert grown.counts() == {name: n * scale for name, n in today.items()}
     assert records == sum(today.values()) * scale
     # Every source has a text, so no excerpt went unchecked.
@@ -37,8 +37,8 @@ def test_generated_dataset_passes_check(tmp_path: Path, scale: int) -> None:
 
 def test_scale_one_is_todays_dataset(tmp_path: Path) -> None:
     synthetic.generate(1, tmp_path / "seeds", tmp_path / "sources")
-    today = build.read_seeds(synthetic.SEEDS).checksum()
-    assert build.read_seeds(tmp_path / "seeds").checksum() == today
+    today = loader.read_seeds(synthetic.SEEDS).checksum()
+    assert loader.read_seeds(tmp_path / "seeds").checksum() == today
 
 
 def test_a_wrong_excerpt_is_caught(tmp_path: Path) -> None:
@@ -49,5 +49,5 @@ def test_a_wrong_excerpt_is_caught(tmp_path: Path) -> None:
     text = path.read_text()
     assert "Xi Jinping then noted" in text
     path.write_text(text.replace("Xi Jinping then noted", "Xi Jinping then denied", 1))
-    with pytest.raises(build.SeedsRefused, match="does not occur verbatim"):
-        build.read_seeds(seeds, sources)
+    with pytest.raises(loader.SeedsRefused, match="does not occur verbatim"):
+        loader.read_seeds(seeds, sources)

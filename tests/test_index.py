@@ -11,7 +11,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
-from app import build
+from app import loader
 from app.dataset.db import open_readonly, probe
 from tests.expected import (
     AGREEMENT_SEEDS,
@@ -33,7 +33,7 @@ MIGRATIONS = SEEDS.parent / "migrations"
 
 def seed_checksum() -> str:
     """The checksum the loader gives the seeds (sha256 of their validated records)."""
-    return build.read_seeds(SEEDS).checksum()
+    return loader.read_seeds(SEEDS).checksum()
 
 
 def test_index(client: TestClient) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.build import load
+from app.loader import load
 from tests.conftest import SEEDS, build, ids
 from tests.expected import RETIRED_SEEDS
 from tests.support import assert_problem

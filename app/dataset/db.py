@@ -1,6 +1,6 @@
 """The database for serving: a private in-memory snapshot of the file, checked at start-up.
 
-Only the build writes the file (app/build/). A serving process reads its bytes once, checks
+Only the build writes the file (app/loader/). A serving process reads its bytes once, checks
 them (integrity, every table and column this code reads, the FTS5 index) and serves that copy
 from memory for its whole life: replacing or overwriting the file later changes nothing.
 """

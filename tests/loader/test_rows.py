@@ -1,4 +1,4 @@
-"""app/build/rows.py: one row per seed record and per nested seed entry, every column of
+"""app/loader/rows.py: one row per seed record and per nested seed entry, every column of
 every table filled by name, and one search row per record.
 """
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import orjson
 from sqlalchemy import inspect
 
-from app.build import read_seeds
-from app.build.rows import SearchRow, search_rows, table_rows
+from app.loader import read_seeds
+from app.loader.rows import SearchRow, search_rows, table_rows
 from app.models import DatasetMeta
-from tests.build.conftest import ENTITIES, nested_count, parse_seed, query, seed_counts
 from tests.conftest import SEEDS
+from tests.loader.conftest import ENTITIES, nested_count, parse_seed, query, seed_counts
 
 TABLES = set(DatasetMeta.metadata.tables)  # app.models' SQLModel.metadata, every table
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from app.build import read_seeds
-from tests.build.conftest import (
+from app.loader import read_seeds
+from tests.conftest import SEEDS
+from tests.loader.conftest import (
     copy_seeds,
     edit_text,
     previous_db,
@@ -20,7 +21,6 @@ from tests.build.conftest import (
     sha256,
     sources_option,
 )
-from tests.conftest import SEEDS
 
 BELT_AND_ROAD = 'id = "astana-2025-cn-belt-and-road-integration"'
 SUPPORT_FOR_CHINA = 'id = "astana-2025-central-asian-support-for-china"'

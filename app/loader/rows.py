@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import SQLModel
 
 from app import models
-from app.build.seeds import (
+from app.loader.seeds import (
     COLLECTION,
     AgreementSeed,
     Cited,
@@ -25,7 +25,7 @@ from app.build.seeds import (
     SummitSeed,
     ThemeSeed,
 )
-from app.build.validate import Dataset
+from app.loader.validate import Dataset
 from app.vocabulary import RESOURCE
 
 

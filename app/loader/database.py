@@ -25,8 +25,8 @@ from sqlalchemy import Connection, column, create_engine, insert, inspect, table
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
-from app.build.rows import SearchRow, search_rows, table_rows
-from app.build.validate import Dataset, read_seeds
+from app.loader.rows import SearchRow, search_rows, table_rows
+from app.loader.validate import Dataset, read_seeds
 
 TEMP_PREFIX = ".summit-build-"
 TEMP_SUFFIX = ".tmp"

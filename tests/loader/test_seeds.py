@@ -1,4 +1,4 @@
-"""app/build/seeds.py's models, and the seed files against their sources, read with
+"""app/loader/seeds.py's models, and the seed files against their sources, read with
 tomllib (not through the build).
 
 Expected facts come from the primary source's text, the project's source notes
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.build.seeds import COLLECTION, MODELS, PrioritySeed, Speaker, StatementSeed
+from app.loader.seeds import COLLECTION, MODELS, PrioritySeed, Speaker, StatementSeed
 from app.vocabulary import RESOURCES, PriorityKind, ResourceType
 from tests.conftest import PRIMARY_SOURCE, SEEDS, SHARED_SOURCES, have_source_text
 

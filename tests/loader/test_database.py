@@ -1,4 +1,4 @@
-"""app/build/database.py: the migrations and the models agree, the CLI builds a database
+"""app/loader/database.py: the migrations and the models agree, the CLI builds a database
 whose counts and checksum match the seeds, and a loader killed at any stage leaves the
 previous database as it was (killed loaders are real processes, killed).
 """
@@ -25,9 +25,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine
 
-from app.build import load, read_seeds
+from app.loader import load, read_seeds
 from app.models import DatasetMeta
-from tests.build.conftest import (
+from tests.conftest import ROOT, SEEDS
+from tests.loader.conftest import (
     cli_env,
     copy_seeds,
     db_checksum,
@@ -43,7 +44,6 @@ from tests.build.conftest import (
     sources_option,
     temp_files,
 )
-from tests.conftest import ROOT, SEEDS
 
 ENV_PY = ROOT / "migrations" / "env.py"
 METADATA = DatasetMeta.metadata  # app.models' SQLModel.metadata, every table registered
@@ -238,7 +238,7 @@ def test_the_stages_are_reported_in_order(tmp_path: Path) -> None:
 PAUSING_LOAD = """
 import sys, time
 from pathlib import Path
-from app.build import load
+from app.loader import load
 
 def pause(stage: str) -> None:
     if stage == sys.argv[1]:

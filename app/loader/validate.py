@@ -18,9 +18,9 @@ import orjson
 from pydantic import ValidationError
 from sqlalchemy import inspect
 
-from app.build import retired
-from app.build.retired import RetiredSeed
-from app.build.seeds import COLLECTION, MODELS, DatasetSeed, Record, SeedModel
+from app.loader import retired
+from app.loader.retired import RetiredSeed
+from app.loader.seeds import COLLECTION, MODELS, DatasetSeed, Record, SeedModel
 from app.models import Country
 from app.vocabulary import RESOURCE, RESOURCES
 

@@ -1,7 +1,7 @@
 """The retired ids of seeds/retired.toml: their seed model and the checks that tie them to
 the live records (a retired id is not live; a successor is).
 
-Kept apart from app/build/seeds.py, which holds the models of the records that are served.
+Kept apart from app/loader/seeds.py, which holds the models of the records that are served.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints, model_validator
 
-from app.build.seeds import Record, Reference, Slug, Text
+from app.loader.seeds import Record, Reference, Slug, Text
 from app.vocabulary import RESOURCES
 
 FILE = "retired.toml"

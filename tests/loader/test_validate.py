@@ -1,4 +1,4 @@
-"""app/build/validate.py through the real CLI: `summit-api check` and `load` on the real
+"""app/loader/validate.py through the real CLI: `summit-api check` and `load` on the real
 seeds and on copies of them with one file corrupted, each refused in one line naming
 file, record and field, with the previous database untouched.
 """
@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.build import SeedError, SeedsRefused, read_seeds
-from tests.build.conftest import (
+from app.loader import SeedError, SeedsRefused, read_seeds
+from tests.conftest import PRIMARY_SOURCE, REQUIRE_SOURCES, ROOT, SEEDS, SHARED_SOURCES
+from tests.loader.conftest import (
     CLI_TIMEOUT,
     cli,
     cli_env,
@@ -26,7 +27,6 @@ from tests.build.conftest import (
     sha256,
     sources_option,
 )
-from tests.conftest import PRIMARY_SOURCE, REQUIRE_SOURCES, ROOT, SEEDS, SHARED_SOURCES
 
 UNCHECKED = "excerpts not checked against source texts (no --sources DIR)"
 
