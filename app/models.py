@@ -31,10 +31,12 @@ class Source(SQLModel, table=True):
     id: str = Field(primary_key=True)
     position: int
     kind: str
+    directness: str
     title: str
     author: str | None = None
     publisher: str
     published: str | None = None
+    published_inferred: bool = False
     section: str | None = None
     url: str | None = None
     note: str | None = None
@@ -68,6 +70,24 @@ class Summit(SQLModel, table=True):
     city: str
     host_id: str = Field(foreign_key="countries.id")
     date: str
+    dispute: str | None = None
+
+
+class Event(SQLModel, table=True):
+    """A meeting on a summit's occasion (the talks on its eve): its facts are not the
+    summit's."""
+
+    __tablename__ = "events"
+    id: str = Field(primary_key=True)
+    position: int
+    summit_id: str = Field(foreign_key="summits.id", index=True)
+    kind: str
+    name: str
+    date: str
+    place: str
+    participants: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    description: str
+    dispute: str | None = None
 
 
 class SummitParticipant(SQLModel, table=True):
@@ -93,11 +113,13 @@ class Priority(SQLModel, table=True):
     id: str = Field(primary_key=True)
     leader_id: str = Field(foreign_key="leaders.id", index=True)
     summit_id: str = Field(foreign_key="summits.id", index=True)
+    event_id: str | None = Field(default=None, foreign_key="events.id")
     position: int
     kind: str
     title: str
     description: str
     note: str | None = None
+    dispute: str | None = None
 
 
 class PriorityTheme(SQLModel, table=True):
@@ -111,6 +133,7 @@ class Agreement(SQLModel, table=True):
     __tablename__ = "agreements"
     id: str = Field(primary_key=True)
     summit_id: str = Field(foreign_key="summits.id", index=True)
+    event_id: str | None = Field(default=None, foreign_key="events.id")
     position: int
     kind: str
     title: str
@@ -119,6 +142,7 @@ class Agreement(SQLModel, table=True):
     count: int | None = None
     fields: list[str] = Field(sa_column=Column(JSON, nullable=False))
     note: str | None = None
+    dispute: str | None = None
 
 
 class AgreementParty(SQLModel, table=True):
@@ -126,6 +150,7 @@ class AgreementParty(SQLModel, table=True):
     agreement_id: str = Field(foreign_key="agreements.id", primary_key=True)
     country_id: str = Field(foreign_key="countries.id", primary_key=True, index=True)
     position: int
+    role: str
 
 
 class AgreementTheme(SQLModel, table=True):
@@ -145,6 +170,7 @@ class AgreementValue(SQLModel, table=True):
     currency: str | None = None
     qualifier: str | None = None
     note: str | None = None
+    preferred: bool
     source_id: str = Field(foreign_key="sources.id")
     excerpt: str
 
@@ -157,7 +183,23 @@ class AgreementClaim(SQLModel, table=True):
     position: int = Field(primary_key=True)
     attribute: str
     value: str
+    preferred: bool
     source_id: str = Field(foreign_key="sources.id")
+    excerpt: str
+
+
+class Claim(SQLModel, table=True):
+    """One source's version of an attribute of a summit, event, priority or statement
+    (agreements keep theirs in agreement_claims); `preferred` marks the most direct."""
+
+    __tablename__ = "claims"
+    record_type: str = Field(primary_key=True)
+    record_id: str = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    attribute: str
+    value: str
+    preferred: bool
+    source_id: str = Field(foreign_key="sources.id", index=True)
     excerpt: str
 
 
@@ -167,6 +209,7 @@ class Statement(SQLModel, table=True):
     __tablename__ = "statements"
     id: str = Field(primary_key=True)
     summit_id: str = Field(foreign_key="summits.id", index=True)
+    event_id: str | None = Field(default=None, foreign_key="events.id")
     position: int
     kind: str
     text: str
@@ -176,8 +219,10 @@ class Statement(SQLModel, table=True):
     speaker_name: str
     speaker_aliases: list[str] = Field(sa_column=Column(JSON, nullable=False))
     speaker_role: str
+    speaker_kind: str
     speaker_country_id: str | None = Field(default=None, foreign_key="countries.id", index=True)
     note: str | None = None
+    dispute: str | None = None
 
 
 class Citation(SQLModel, table=True):
@@ -205,3 +250,18 @@ class Retired(SQLModel, table=True):
     successor: str | None = None
     reason: str
     retired_in: str
+
+
+class Change(SQLModel, table=True):
+    """A published correction: what a dataset version changed in a record, and why."""
+
+    __tablename__ = "changes"
+    position: int = Field(primary_key=True)
+    version: str = Field(index=True)
+    collection: str
+    record: str = Field(index=True)
+    field: str
+    before: str
+    after: str
+    why: str
+    source_id: str = Field(foreign_key="sources.id")

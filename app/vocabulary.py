@@ -18,6 +18,48 @@ class SourceKind(StrEnum):
     related = "related"
 
 
+class Directness(StrEnum):
+    """How close a source stands to what it reports, most direct first
+    (seeds/README.md, "How the sources are weighed")."""
+
+    official_text = "official-text"
+    official_readout = "official-readout"
+    agency_report = "agency-report"
+    analysis = "analysis"
+    related = "related"
+
+
+class EventKind(StrEnum):
+    """Where a fact happened: the summit session itself, or a meeting on its occasion."""
+
+    summit_session = "summit-session"
+    bilateral_talks = "bilateral-talks"
+    bilateral_meeting = "bilateral-meeting"
+    forum = "forum"
+
+
+class PartyRole(StrEnum):
+    """A country's part in an agreement or commitment, as the source gives it."""
+
+    signatory = "signatory"
+    party = "party"
+    donor = "donor"
+    recipient = "recipient"
+    witness = "witness"
+    participant = "participant"
+
+
+class SpeakerKind(StrEnum):
+    """What a speaker is: a head of state, an official, an analyst, the article's author,
+    or experts the source does not name."""
+
+    head_of_state = "head-of-state"
+    official = "official"
+    analyst = "analyst"
+    author = "author"
+    experts = "experts"
+
+
 class ParticipantRole(StrEnum):
     """A country's role at a summit."""
 
@@ -82,6 +124,7 @@ class ResourceType(StrEnum):
     country = "country"
     leader = "leader"
     summit = "summit"
+    event = "event"
     priority = "priority"
     agreement = "agreement"
     statement = "statement"
@@ -109,6 +152,7 @@ RESOURCES = (
     Resource("themes", ResourceType.theme, "The theme taxonomy as a country x theme matrix."),
     Resource("countries", ResourceType.country, "The six participants, by any ISO code or name."),
     Resource("summits", ResourceType.summit, "The summits: Xi'an 2023 and Astana 2025."),
+    Resource("events", ResourceType.event, "Meetings on a summit's occasion (its eve's talks)."),
     Resource("leaders", ResourceType.leader, "Heads of state, with spellings and aliases."),
     Resource("priorities", ResourceType.priority, "What each leader proposed, in source order."),
     Resource("agreements", ResourceType.agreement, "Treaties, declarations, deals, commitments."),

@@ -51,7 +51,7 @@ class RetiredSeed(Record):
             yield "successor", self.successor_collection, self.successor
 
 
-def _version(text: str) -> tuple[int, ...]:
+def version_key(text: str) -> tuple[int, ...]:
     """`2026.12.01` -> (2026, 12, 1); a version of another form compares as the earliest."""
     try:
         return tuple(int(part) for part in text.split("."))
@@ -67,6 +67,6 @@ def problems(
     if retired.id in live[retired.collection]:
         message = f"{retired.id!r} is retired but is still a record of {retired.collection}.toml"
         yield "id", message
-    if _version(version) and _version(retired.retired_in) > _version(version):
+    if version_key(version) and version_key(retired.retired_in) > version_key(version):
         message = f"{retired.retired_in!r} is after the dataset version {version!r}"
         yield "retired_in", message

@@ -17,6 +17,8 @@ from app.loader.seeds import (
     AgreementSeed,
     Cited,
     CountrySeed,
+    Disputable,
+    EventSeed,
     LeaderSeed,
     PrioritySeed,
     Record,
@@ -26,7 +28,7 @@ from app.loader.seeds import (
     ThemeSeed,
 )
 from app.loader.validate import Dataset
-from app.vocabulary import RESOURCE
+from app.vocabulary import RESOURCE, SpeakerKind
 
 
 def _citations(record: Cited) -> Iterator[models.Citation]:
@@ -39,6 +41,12 @@ def _citations(record: Cited) -> Iterator[models.Citation]:
             source_id=c.source_id,
             excerpt=c.excerpt,
         )
+
+
+def _claims(record: Disputable) -> Iterator[models.Claim]:
+    record_type = RESOURCE[COLLECTION[type(record)]].type
+    for i, c in enumerate(record.claims):
+        yield models.Claim(record_type=record_type, record_id=record.id, position=i, **dict(c))
 
 
 def _meta(d: Dataset) -> Iterator[SQLModel]:
@@ -60,10 +68,12 @@ def _sources(d: Dataset) -> Iterator[SQLModel]:
             id=s.id,
             position=i,
             kind=s.kind,
+            directness=s.directness,
             title=s.title,
             author=s.author,
             publisher=s.publisher,
             published=s.published.isoformat() if s.published else None,
+            published_inferred=s.published_inferred,
             section=s.section,
             url=s.url,
             note=s.note,
@@ -92,11 +102,28 @@ def _countries(d: Dataset) -> Iterator[SQLModel]:
 def _summits(d: Dataset) -> Iterator[SQLModel]:
     for s in d.of(SummitSeed):
         yield models.Summit(
-            id=s.id, ordinal=s.ordinal, name=s.name, city=s.city, host_id=s.host, date=s.date
+            id=s.id,
+            ordinal=s.ordinal,
+            name=s.name,
+            city=s.city,
+            host_id=s.host,
+            date=s.date,
+            dispute=s.dispute,
         )
         for p in s.participants:
             yield models.SummitParticipant(summit_id=s.id, country_id=p.country, role=p.role)
         yield from _citations(s)
+        yield from _claims(s)
+
+
+def _events(d: Dataset) -> Iterator[SQLModel]:
+    for i, e in enumerate(d.of(EventSeed)):
+        fields = e.model_dump(exclude={"summit", "participants", "sources", "claims"})
+        yield models.Event(
+            **fields, position=i, summit_id=e.summit, participants=list(e.participants)
+        )
+        yield from _citations(e)
+        yield from _claims(e)
 
 
 def _leaders(d: Dataset) -> Iterator[SQLModel]:
@@ -119,15 +146,18 @@ def _priorities(d: Dataset) -> Iterator[SQLModel]:
             id=p.id,
             leader_id=p.leader,
             summit_id=p.summit,
+            event_id=p.event,
             position=p.position,
             kind=p.kind,
             title=p.title,
             description=p.description,
             note=p.note,
+            dispute=p.dispute,
         )
         for i, t in enumerate(p.themes):
             yield models.PriorityTheme(priority_id=p.id, theme_id=t, position=i)
         yield from _citations(p)
+        yield from _claims(p)
 
 
 def _agreements(d: Dataset) -> Iterator[SQLModel]:
@@ -135,6 +165,7 @@ def _agreements(d: Dataset) -> Iterator[SQLModel]:
         yield models.Agreement(
             id=a.id,
             summit_id=a.summit,
+            event_id=a.event,
             position=a.position,
             kind=a.kind,
             title=a.title,
@@ -143,9 +174,12 @@ def _agreements(d: Dataset) -> Iterator[SQLModel]:
             count=a.count,
             fields=list(a.fields),
             note=a.note,
+            dispute=a.dispute,
         )
         for i, c in enumerate(a.parties):
-            yield models.AgreementParty(agreement_id=a.id, country_id=c, position=i)
+            yield models.AgreementParty(
+                agreement_id=a.id, country_id=c.country, position=i, role=c.role
+            )
         for i, t in enumerate(a.themes):
             yield models.AgreementTheme(agreement_id=a.id, theme_id=t, position=i)
         for i, v in enumerate(a.values):
@@ -156,6 +190,7 @@ def _agreements(d: Dataset) -> Iterator[SQLModel]:
                 currency=v.currency,
                 qualifier=v.qualifier,
                 note=v.note,
+                preferred=v.preferred,
                 source_id=v.source_id,
                 excerpt=v.excerpt,
             )
@@ -165,6 +200,7 @@ def _agreements(d: Dataset) -> Iterator[SQLModel]:
                 position=i,
                 attribute=cl.attribute,
                 value=cl.value,
+                preferred=cl.preferred,
                 source_id=cl.source_id,
                 excerpt=cl.excerpt,
             )
@@ -174,18 +210,20 @@ def _agreements(d: Dataset) -> Iterator[SQLModel]:
 def _statements(d: Dataset) -> Iterator[SQLModel]:
     leaders = d.by_id(LeaderSeed)
     for st in d.of(StatementSeed):
-        speaker: tuple[str, str, list[str], str, str | None]
+        speaker: tuple[str, str, list[str], str, str, str | None]
         if st.leader is not None:
             who = leaders[st.leader]
-            speaker = (st.leader, who.name, [], who.title, who.country)
+            head = SpeakerKind.head_of_state
+            speaker = (st.leader, who.name, [], who.title, head, who.country)
         else:
             assert st.speaker is not None
             sp = st.speaker
-            speaker = (sp.slug, sp.name, list(sp.aliases), sp.role, sp.country)
-        speaker_id, name, aliases, role, country = speaker
+            speaker = (sp.slug, sp.name, list(sp.aliases), sp.role, sp.kind, sp.country)
+        speaker_id, name, aliases, role, kind, country = speaker
         yield models.Statement(
             id=st.id,
             summit_id=st.summit,
+            event_id=st.event,
             position=st.position,
             kind=st.kind,
             text=st.text,
@@ -195,10 +233,13 @@ def _statements(d: Dataset) -> Iterator[SQLModel]:
             speaker_name=name,
             speaker_aliases=aliases,
             speaker_role=role,
+            speaker_kind=kind,
             speaker_country_id=country,
             note=st.note,
+            dispute=st.dispute,
         )
         yield from _citations(st)
+        yield from _claims(st)
 
 
 def _retired(d: Dataset) -> Iterator[SQLModel]:
@@ -206,12 +247,17 @@ def _retired(d: Dataset) -> Iterator[SQLModel]:
         yield models.Retired(position=i, **r.model_dump())
 
 
-TABLE_ROWS = (_meta, _sources, _themes, _countries, _summits, _leaders, _priorities)
+def _changes(d: Dataset) -> Iterator[SQLModel]:
+    for i, c in enumerate(d.changes):  # the seed's keys are the table's columns
+        yield models.Change(position=i, **c.model_dump())
+
+
+TABLE_ROWS = (_meta, _sources, _themes, _countries, _summits, _events, _leaders, _priorities)
 
 
 def table_rows(dataset: Dataset) -> Iterator[SQLModel]:
     """Every row of every table of app.models, each table's rows in seed order."""
-    for rows in (*TABLE_ROWS, _agreements, _statements, _retired):
+    for rows in (*TABLE_ROWS, _agreements, _statements, _retired, _changes):
         yield from rows(dataset)
 
 
@@ -260,6 +306,9 @@ def _search_texts(d: Dataset) -> Iterator[tuple[Record, Texts]]:
         # Known by its city too, also without the apostrophe ("Xi'an" -> "Xian").
         city_forms = dict.fromkeys([s.city, _APOSTROPHE_IN_WORD.sub("", s.city)])
         yield s, (s.name, " ".join(city_forms), f"{countries[s.host].name} {s.date}")
+    for e in d.of(EventSeed):
+        names = " ".join(countries[c].name for c in e.participants)
+        yield e, (e.name, "", f"{e.description} {e.place} {e.date} {names}")
     for p in d.of(PrioritySeed):
         who = leaders[p.leader]
         country = countries[who.country].name

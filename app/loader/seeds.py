@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -24,11 +25,15 @@ from pydantic import (
 from app.vocabulary import (
     RESOURCES,
     AgreementKind,
+    Directness,
+    EventKind,
     ParticipantRole,
+    PartyRole,
     PriorityKind,
     Qualifier,
     ResourceType,
     SourceKind,
+    SpeakerKind,
     StatementKind,
 )
 
@@ -106,10 +111,12 @@ class DatasetSeed(SeedModel):
 
 class SourceSeed(Record):
     kind: Annotated[SourceKind, Lax]
+    directness: Annotated[Directness, Lax]
     title: Name
     author: Name | None = None
     publisher: Name
     published: date | None = None
+    published_inferred: bool = False  # the date is not on the page (the source notes say how)
     section: Name | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     note: Text | None = None
@@ -141,16 +148,60 @@ class Participant(SeedModel):
     role: Annotated[ParticipantRole, Lax]
 
 
-class SummitSeed(Cited):
+IsoDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"),
+    AfterValidator(_calendar_date),
+]
+
+
+class AttributeClaim(SeedModel):
+    """One source's version of one attribute (who said it, the parties, a date, a kind)."""
+
+    attribute: Slug
+    value: Name
+    preferred: bool = False
+    source_id: Slug
+    excerpt: Text
+
+
+class Disputable(Cited):
+    """A fact-bearing record: its claims where sources differ, the preferred one marked, and
+    a one-line `dispute` exactly when they disagree (seeds/README.md)."""
+
+    claims: list[AttributeClaim] = Field(default_factory=list)
+    dispute: Name | None = None
+
+    @model_validator(mode="after")
+    def _dispute_matches_claims(self) -> Disputable:
+        disagreeing = []
+        for attribute in dict.fromkeys(c.attribute for c in self.claims):
+            mine = [c for c in self.claims if c.attribute == attribute]
+            preferred = sum(c.preferred for c in mine)
+            if preferred > 1:
+                raise ValueError(f"claims on {attribute!r}: more than one is preferred")
+            if len({c.value for c in mine}) > 1:
+                disagreeing.append(attribute)
+                if preferred != 1:
+                    raise ValueError(f"claims on {attribute!r} differ: mark one preferred")
+        if disagreeing and self.dispute is None:
+            raise ValueError(f"claims on {', '.join(disagreeing)} differ: say how in 'dispute'")
+        if self.dispute is not None and not disagreeing:
+            raise ValueError("'dispute' needs claims that differ on some attribute")
+        return self
+
+    def excerpts(self) -> Iterator[Excerpt]:
+        yield from super().excerpts()
+        for i, cl in enumerate(self.claims):
+            yield f"claims[{i}]", cl.source_id, cl.excerpt
+
+
+class SummitSeed(Disputable):
     name: Name
     ordinal: int = Field(ge=1)
     city: Name
     host: Slug
-    date: Annotated[
-        str,
-        StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"),
-        AfterValidator(_calendar_date),
-    ]
+    date: IsoDate
     participants: list[Participant] = Field(min_length=1)
 
     @field_validator("participants")
@@ -165,6 +216,23 @@ class SummitSeed(Cited):
             yield f"participants[{i}].country", "countries", p.country
 
 
+class EventSeed(Disputable):
+    """A meeting held on a summit's occasion: a fact there is not the summit's."""
+
+    summit: Slug
+    kind: Annotated[EventKind, Lax]
+    name: Name
+    date: IsoDate
+    place: Name
+    participants: Slugs = Field(min_length=1)
+    description: Text
+
+    def references(self) -> Iterator[Reference]:
+        yield "summit", "summits", self.summit
+        for i, c in enumerate(self.participants):
+            yield f"participants[{i}]", "countries", c
+
+
 class LeaderSeed(Cited):
     name: Name
     source_spelling: Name
@@ -176,9 +244,10 @@ class LeaderSeed(Cited):
         yield "country", "countries", self.country
 
 
-class PrioritySeed(Cited):
+class PrioritySeed(Disputable):
     leader: Slug
     summit: Slug
+    event: Slug | None = None  # absent: stated at the summit session itself
     position: int = Field(ge=1)
     kind: Annotated[PriorityKind, Lax]
     title: Name
@@ -189,6 +258,7 @@ class PrioritySeed(Cited):
     def references(self) -> Iterator[Reference]:
         yield "leader", "leaders", self.leader
         yield "summit", "summits", self.summit
+        yield "event", "events", self.event
         for i, t in enumerate(self.themes):
             yield f"themes[{i}]", "themes", t
 
@@ -198,36 +268,60 @@ class ValueClaim(SeedModel):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     qualifier: Annotated[Qualifier, Lax] | None = None
     note: Text | None = None
+    preferred: bool = False  # per currency, the one a sum should count
     source_id: Slug
     excerpt: Text
 
 
-class AttributeClaim(SeedModel):
-    attribute: Slug
-    value: Name
-    source_id: Slug
-    excerpt: Text
+class Party(SeedModel):
+    country: Slug
+    role: Annotated[PartyRole, Lax] = PartyRole.party
 
 
-class AgreementSeed(Cited):
+def _party(value: object) -> object:
+    """A bare country id is a party of no more specific role."""
+    return {"country": value} if isinstance(value, str) else value
+
+
+def _distinct_parties(value: list[Party]) -> list[Party]:
+    _distinct([p.country for p in value])
+    return value
+
+
+Parties = Annotated[
+    list[Annotated[Party, BeforeValidator(_party)]], AfterValidator(_distinct_parties)
+]
+
+
+class AgreementSeed(Disputable):
     summit: Slug
+    event: Slug | None = None  # absent: an outcome of the summit session itself
     position: int = Field(ge=1)
     kind: Annotated[AgreementKind, Lax]
     title: Name
     also_known_as: list[Name] = Field(default_factory=list)
     description: Text
-    parties: Slugs = Field(min_length=1)
+    parties: Parties = Field(min_length=1)
     count: int | None = Field(default=None, ge=1)
     fields: list[Name] = Field(default_factory=list)
     themes: Slugs = Field(min_length=1)
     note: Text | None = None
     values: list[ValueClaim] = Field(default_factory=list)
-    claims: list[AttributeClaim] = Field(default_factory=list)
+
+    @field_validator("values")
+    @classmethod
+    def _one_preferred_per_currency(cls, value: list[ValueClaim]) -> list[ValueClaim]:
+        for currency in {v.currency for v in value if v.amount is not None}:
+            mine = [v for v in value if v.currency == currency and v.amount is not None]
+            if sum(v.preferred for v in mine) != 1:
+                raise ValueError(f"mark exactly one {currency} value preferred")
+        return value
 
     def references(self) -> Iterator[Reference]:
         yield "summit", "summits", self.summit
+        yield "event", "events", self.event
         for i, c in enumerate(self.parties):
-            yield f"parties[{i}]", "countries", c
+            yield f"parties[{i}].country", "countries", c.country
         for i, t in enumerate(self.themes):
             yield f"themes[{i}]", "themes", t
 
@@ -235,14 +329,13 @@ class AgreementSeed(Cited):
         yield from super().excerpts()
         for i, v in enumerate(self.values):
             yield f"values[{i}]", v.source_id, v.excerpt
-        for i, cl in enumerate(self.claims):
-            yield f"claims[{i}]", cl.source_id, cl.excerpt
 
 
 class Speaker(SeedModel):
     name: Name
     aliases: list[Name] = Field(default_factory=list)
     role: Name
+    kind: Annotated[SpeakerKind, Lax]
     country: Slug | None = None  # left out where the source gives none (the author, experts)
 
     @property
@@ -252,8 +345,9 @@ class Speaker(SeedModel):
         return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))
 
 
-class StatementSeed(Cited):
+class StatementSeed(Disputable):
     summit: Slug
+    event: Slug | None = None  # absent: said at the summit session itself
     position: int = Field(ge=1)
     kind: Annotated[StatementKind, Lax]
     text: Text
@@ -270,6 +364,7 @@ class StatementSeed(Cited):
 
     def references(self) -> Iterator[Reference]:
         yield "summit", "summits", self.summit
+        yield "event", "events", self.event
         yield "leader", "leaders", self.leader
         if self.speaker is not None:
             yield "speaker.country", "countries", self.speaker.country
@@ -280,6 +375,7 @@ MODELS: dict[ResourceType, type[Record]] = {
     ResourceType.theme: ThemeSeed,
     ResourceType.country: CountrySeed,
     ResourceType.summit: SummitSeed,
+    ResourceType.event: EventSeed,
     ResourceType.leader: LeaderSeed,
     ResourceType.priority: PrioritySeed,
     ResourceType.agreement: AgreementSeed,

@@ -18,7 +18,8 @@ import orjson
 from pydantic import ValidationError
 from sqlalchemy import inspect
 
-from app.loader import retired
+from app.loader import changes, retired
+from app.loader.changes import ChangeSeed
 from app.loader.retired import RetiredSeed
 from app.loader.seeds import COLLECTION, MODELS, DatasetSeed, Record, SeedModel
 from app.models import Country
@@ -54,6 +55,7 @@ class Dataset:
     meta: DatasetSeed
     records: dict[str, list[Record]] = field(default_factory=dict)
     retired: list[RetiredSeed] = field(default_factory=list)
+    changes: list[ChangeSeed] = field(default_factory=list)
     _checksum: str | None = field(default=None, init=False, repr=False)
 
     def of(self, model: type[R]) -> list[R]:
@@ -74,6 +76,7 @@ class Dataset:
                 "dataset": self.meta.model_dump(mode="json"),
                 **{k: [r.model_dump(mode="json") for r in v] for k, v in self.records.items()},
                 retired.KEY: [r.model_dump(mode="json") for r in self.retired],
+                changes.KEY: [c.model_dump(mode="json") for c in self.changes],
             }
             canonical = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
             self._checksum = hashlib.sha256(canonical).hexdigest()
@@ -143,16 +146,29 @@ def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def _page_text(text: str) -> str:
+    """A stored file's page text: after its header's `---` line, where it has one."""
+    _, sep, body = text.partition("\n---\n")
+    return body if sep else text
+
+
 def _source_texts(source_texts: Path | None, dataset: Dataset) -> dict[str, str]:
-    """The full texts we hold (`<source id>.txt`), to check excerpts against, verbatim."""
+    """The texts we hold (`<source id>.txt`), to check excerpts against, verbatim."""
     if source_texts is None:
         return {}
     texts = {}
     for source in dataset.records["sources"]:
         path = source_texts / f"{source.id}.txt"
         if path.is_file():
-            texts[source.id] = _normalise(path.read_text(encoding="utf-8"))
+            texts[source.id] = _normalise(_page_text(path.read_text(encoding="utf-8")))
     return texts
+
+
+def _unheld(record: Record, texts: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """With source texts given, a cited source must be one of them: nothing goes unchecked."""
+    for path, source_id, _ in record.excerpts():
+        if source_id not in texts:
+            yield f"{path}.source_id", f"no stored text {source_id}.txt to check the excerpt"
 
 
 def _unique_countries(dataset: Dataset) -> list[SeedError]:
@@ -193,11 +209,36 @@ def _cross_check(dataset: Dataset, source_texts: Path | None) -> list[SeedError]
     errors = _unique_countries(dataset)
     for name, records in dataset.records.items():
         for r in records:
-            for path, message in _problems(r, ids, texts):
+            unheld = list(_unheld(r, texts)) if texts else []
+            for path, message in [*_problems(r, ids, texts), *unheld]:
                 errors.append(SeedError(f"{name}.toml", repr(r.id), path, message))
+    known = {name: set(found) for name, found in ids.items()}
+    for x in dataset.retired:
+        known[x.collection].add(x.id)
+    for i, c in enumerate(dataset.changes):
+        wrong = changes.problems(c, known, ids["sources"], dataset.meta.version)
+        errors.extend(SeedError(changes.FILE, f"#{i + 1}", path, msg) for path, msg in wrong)
     for x in dataset.retired:
         found = [*_problems(x, ids, texts), *retired.problems(x, ids, dataset.meta.version)]
         errors.extend(SeedError(retired.FILE, repr(x.id), path, msg) for path, msg in found)
+    return errors
+
+
+def _read_changes(seeds: Path, dataset: Dataset) -> list[SeedError]:
+    """seeds/changes.toml, one entry per change (the file is optional: no changes yet)."""
+    path = seeds / changes.FILE
+    if not path.exists():
+        return []
+    try:
+        raw = _read_toml(path)
+    except SeedsRefused as exc:
+        return exc.errors
+    errors: list[SeedError] = []
+    for i, item in enumerate(changes.entries(raw)):
+        try:
+            dataset.changes.append(_validate(ChangeSeed, item, changes.FILE, f"#{i + 1}"))
+        except SeedsRefused as exc:
+            errors.extend(exc.errors)
     return errors
 
 
@@ -229,6 +270,7 @@ def read_seeds(seeds: Path, source_texts: Path | None = None) -> Dataset:
         errors.extend(record_errors)
     except SeedsRefused as exc:
         errors.extend(exc.errors)
+    errors.extend(_read_changes(seeds, dataset))
     if not errors:
         errors.extend(_cross_check(dataset, source_texts))
     if errors:
