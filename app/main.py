@@ -22,8 +22,10 @@ from app.dataset.db import DatabaseUnavailable, read_snapshot
 from app.edge import edge
 from app.routes import (
     agreements,
+    changes,
     countries,
     downloads,
+    events,
     index,
     leaders,
     priorities,
@@ -43,6 +45,7 @@ ROUTERS = (
     index.router,
     downloads.router,  # before themes: /themes/matrix.csv is not a theme's id
     summits.router,
+    events.router,
     countries.router,
     leaders.router,
     priorities.router,
@@ -50,6 +53,7 @@ ROUTERS = (
     themes.router,
     statements.router,
     sources.router,
+    changes.router,
     search.router,
 )
 

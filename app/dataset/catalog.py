@@ -21,6 +21,7 @@ Record = (
     schemas.Country
     | schemas.Leader
     | schemas.Summit
+    | schemas.Event
     | schemas.Priority
     | schemas.Agreement
     | schemas.Statement
@@ -76,12 +77,14 @@ class Catalog:
     countries: list[schemas.Country]
     leaders: list[schemas.Leader]
     summits: list[schemas.Summit]
+    events: list[schemas.Event]
     priorities: list[schemas.Priority]
     agreements: list[schemas.Agreement]
     statements: list[schemas.Statement]
     themes: list[schemas.ThemeDetail]
     sources: list[schemas.Source]
     retired: dict[str, dict[str, Retired]]
+    changes: list[schemas.Change]
     # sha256 of the database file's bytes as this process read them (its snapshot).
     database_sha256: str = ""
     theme_rows: list[schemas.Theme] = field(init=False)
@@ -110,7 +113,8 @@ class Catalog:
         object.__setattr__(self, "priorities_by_country", by_country)
         by_summit: dict[str, list[schemas.Agreement]] = {s.id: [] for s in self.summits}
         for a in self.agreements:
-            by_summit[a.summit.id].append(a)
+            if a.event is None:  # a meeting's outcome on the summit's occasion is not its own
+                by_summit[a.summit.id].append(a)
         object.__setattr__(self, "agreements_by_summit", by_summit)
 
     def collection(self, name: str) -> Sequence[Record]:
@@ -126,6 +130,12 @@ class Catalog:
 
     def counts(self) -> dict[str, int]:
         return {name: len(items) for name, items in self.by_id.items()}
+
+    def disputed_counts(self) -> dict[str, int]:
+        return {
+            name: sum(bool(getattr(item, "disputed", False)) for item in items.values())
+            for name, items in self.by_id.items()
+        }
 
     def retired_counts(self) -> dict[str, int]:
         return {name: len(ids) for name, ids in self.retired.items()}
@@ -152,12 +162,14 @@ def build_catalog(conn: sqlite3.Connection, database_sha256: str = "") -> Catalo
         countries=represent.countries_of(tables, priorities),
         leaders=represent.leaders_of(tables, priorities),
         summits=represent.summits_of(tables, agreements),
+        events=represent.events_of(tables),
         priorities=priorities,
         agreements=agreements,
         statements=represent.statements_of(tables),
         themes=themes_of(tables, priorities, agreements),
         sources=represent.sources_of(tables),
         retired=retired_of(conn),
+        changes=represent.changes_of(tables),
         database_sha256=database_sha256,
     )
 
@@ -177,7 +189,7 @@ def open_catalog(snapshot: Snapshot) -> tuple[sqlite3.Connection, Catalog]:
         ) from None
 
 
-def _has(summaries: list[schemas.Summary], id_: str | None) -> bool:
+def _has(summaries: Sequence[schemas.Summary], id_: str | None) -> bool:
     return id_ is None or any(s.id == id_ for s in summaries)
 
 
@@ -188,12 +200,13 @@ def priorities_where(
     summit: str | None = None,
     kind: str | None = None,
     leader: str | None = None,
+    disputed: bool | None = None,
 ) -> list[schemas.Priority]:
     """Filters combine with AND; `country` in any of its key forms. Unfiltered, the
     catalog's own list (its sorted orders are kept: app/routes/listing.py)."""
     cid = catalog.country_id(country) if country is not None else None
     base = catalog.priorities if cid is None else catalog.priorities_by_country[cid]
-    if theme is None and summit is None and kind is None and leader is None:
+    if theme is None and summit is None and kind is None and leader is None and disputed is None:
         return base
     return [
         p
@@ -202,6 +215,7 @@ def priorities_where(
         and (leader is None or p.leader.id == leader)
         and (kind is None or p.kind == kind)
         and (summit is None or p.summit.id == summit)
+        and (disputed is None or p.disputed == disputed)
         and _has(p.themes, theme)
     ]
 
@@ -212,18 +226,22 @@ def agreements_where(
     kind: str | None = None,
     party: str | None = None,
     theme: str | None = None,
+    disputed: bool | None = None,
+    event: str | None = None,
 ) -> list[schemas.Agreement]:
     cid = catalog.country_id(party) if party is not None else None
     base = catalog.agreements
     if summit is not None:
         base = catalog.agreements_by_summit.get(summit, [])
-    if kind is None and party is None and theme is None:
+    if kind is None and party is None and theme is None and disputed is None and event is None:
         return base
     return [
         a
         for a in base
         if (summit is None or a.summit.id == summit)
         and (kind is None or a.kind == kind)
+        and (disputed is None or a.disputed == disputed)
+        and (event is None or (a.event is not None and a.event.id == event))
         and _has(a.parties, cid)
         and _has(a.themes, theme)
     ]
@@ -235,8 +253,12 @@ def statements_where(
     country: str | None = None,
     summit: str | None = None,
     kind: str | None = None,
+    disputed: bool | None = None,
+    speaker_kind: str | None = None,
+    event: str | None = None,
 ) -> list[schemas.Statement]:
-    if speaker is None and country is None and summit is None and kind is None:
+    wanted = (speaker, country, summit, kind, disputed, speaker_kind, event)
+    if all(x is None for x in wanted):
         return catalog.statements
     cid = catalog.country_id(country) if country is not None else None
     return [
@@ -246,4 +268,7 @@ def statements_where(
         and (cid is None or (s.country is not None and s.country.id == cid))
         and (summit is None or s.summit.id == summit)
         and (kind is None or s.kind == kind)
+        and (disputed is None or s.disputed == disputed)
+        and (speaker_kind is None or s.speaker.kind == speaker_kind)
+        and (event is None or (s.event is not None and s.event.id == event))
     ]

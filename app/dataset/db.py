@@ -17,16 +17,19 @@ from pathlib import Path
 # Every table and column the serving side reads (app/dataset/represent.py, search.py);
 # tests/dataset/test_db.py keeps it equal to what the migrations build.
 SCHEMA: dict[str, tuple[str, ...]] = {
-    "agreement_claims": ("agreement_id", "position", "attribute", "value", "source_id", "excerpt"),
-    "agreement_parties": ("agreement_id", "country_id", "position"),
+    "agreement_claims": (
+        *("agreement_id", "position", "attribute", "value", "source_id", "excerpt"),
+        "preferred",
+    ),
+    "agreement_parties": ("agreement_id", "country_id", "position", "role"),
     "agreement_themes": ("agreement_id", "theme_id", "position"),
     "agreement_values": (
         *("agreement_id", "position", "amount", "currency", "qualifier", "note"),
-        *("source_id", "excerpt"),
+        *("source_id", "excerpt", "preferred"),
     ),
     "agreements": (
         *("id", "summit_id", "position", "kind", "title", "also_known_as", "description"),
-        *("count", "fields", "note"),
+        *("count", "fields", "note", "event_id", "dispute"),
     ),
     "alembic_version": ("version_num",),
     "citations": ("record_type", "record_id", "position", "source_id", "excerpt"),
@@ -35,17 +38,18 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "leaders": ("id", "position", "name", "source_spelling", "aliases", "title", "country_id"),
     "priorities": (
         *("id", "leader_id", "summit_id", "position", "kind", "title", "description"),
-        "note",
+        *("note", "event_id", "dispute"),
     ),
     "priority_themes": ("priority_id", "theme_id", "position"),
     "search": ("type", "id", "url", "position", "title", "aliases", "body"),
     "sources": (
         *("id", "position", "kind", "title", "author", "publisher", "published", "section"),
-        *("url", "note"),
+        *("url", "note", "directness", "published_inferred"),
     ),
     "statements": (
         *("id", "summit_id", "position", "kind", "text", "context", "leader_id", "speaker_id"),
         *("speaker_name", "speaker_aliases", "speaker_role", "speaker_country_id", "note"),
+        *("event_id", "speaker_kind", "dispute"),
     ),
     # Migration 0003 (retired ids, notes): a file built before it is refused.
     "retired": (
@@ -53,8 +57,21 @@ SCHEMA: dict[str, tuple[str, ...]] = {
         *("reason", "retired_in"),
     ),
     "summit_participants": ("summit_id", "country_id", "role"),
-    "summits": ("id", "ordinal", "name", "city", "host_id", "date"),
+    "summits": ("id", "ordinal", "name", "city", "host_id", "date", "dispute"),
     "themes": ("id", "position", "name", "description"),
+    # Migration 0004 (events, claims on every record, changes).
+    "changes": (
+        *("position", "version", "collection", "record", "field", "before", "after", "why"),
+        "source_id",
+    ),
+    "claims": (
+        *("record_type", "record_id", "position", "attribute", "value", "preferred"),
+        *("source_id", "excerpt"),
+    ),
+    "events": (
+        *("id", "position", "summit_id", "kind", "name", "date", "place", "participants"),
+        *("description", "dispute"),
+    ),
 }
 # What /search runs (bm25, snippet, MATCH): a plain table named `search` fails it.
 FTS_PROBE = "SELECT bm25(search), snippet(search, -1, '', '', '', 1) FROM search "

@@ -7,11 +7,15 @@ from enum import StrEnum
 
 from app.vocabulary import (
     AgreementKind,
+    Directness,
+    EventKind,
     ParticipantRole,
+    PartyRole,
     PriorityKind,
     Qualifier,
     ResourceType,
     SourceKind,
+    SpeakerKind,
     StatementKind,
 )
 
@@ -34,6 +38,9 @@ class TableText:
 
 C = Column
 POSITION = C("Order, as the source gives it (0-based).")
+EVENT = C("The meeting on the summit's occasion where it happened; empty: the summit session.")
+DISPUTE = C("One line: what the sources disagree on; empty where nothing is disputed.")
+PREFERRED = C("Whether this is the preferred (most direct) claim: sum or count only these.")
 LIST = f"a list, `{LIST_SEPARATOR}`-separated"
 
 # The package's tables, in its order: every table of the database but the build's own
@@ -49,6 +56,24 @@ TABLES: dict[str, TableText] = {
             "city": C("The host city."),
             "host_id": C("The host country."),
             "date": C("ISO 8601: a day (YYYY-MM-DD) or, where only that is known, a month."),
+            "dispute": DISPUTE,
+        },
+    ),
+    "events": TableText(
+        "Events",
+        "One row per meeting held on a summit's occasion (the talks on its eve, a bilateral "
+        "meeting on its sidelines): what happened there is not the summit session's.",
+        {
+            "id": C("The event's id."),
+            "position": POSITION,
+            "summit_id": C("The summit it was held on the occasion of."),
+            "kind": C("What kind of meeting it was.", EventKind),
+            "name": C("The event's name."),
+            "date": C("ISO 8601 date."),
+            "place": C("Where it was held."),
+            "participants": C(f"The countries taking part, {LIST}."),
+            "description": C("What the sources say of it."),
+            "dispute": DISPUTE,
         },
     ),
     "countries": TableText(
@@ -90,6 +115,8 @@ TABLES: dict[str, TableText] = {
             "title": C("A short title."),
             "description": C("What the sources say of it."),
             "note": C("A curator's note: why an excerpt does not name the leader; or empty."),
+            "event_id": EVENT,
+            "dispute": DISPUTE,
         },
     ),
     "agreements": TableText(
@@ -106,6 +133,8 @@ TABLES: dict[str, TableText] = {
             "count": C("How many documents, where a source states it; empty otherwise."),
             "fields": C(f"The fields as the source lists them, {LIST}."),
             "note": C("A curator's note."),
+            "event_id": EVENT,
+            "dispute": DISPUTE,
         },
     ),
     "statements": TableText(
@@ -125,6 +154,9 @@ TABLES: dict[str, TableText] = {
             "speaker_role": C("The speaker's role."),
             "speaker_country_id": C("The speaker's country; empty where the source gives none."),
             "note": C("A curator's note: why the excerpt does not name the speaker; or empty."),
+            "event_id": EVENT,
+            "speaker_kind": C("Head of state, official, analyst, author or experts.", SpeakerKind),
+            "dispute": DISPUTE,
         },
     ),
     "themes": TableText(
@@ -151,6 +183,8 @@ TABLES: dict[str, TableText] = {
             "section": C("The section or rubric."),
             "url": C("The document's address."),
             "note": C("A curator's note."),
+            "directness": C("How close it stands to what it reports.", Directness),
+            "published_inferred": C("Whether the date is inferred (the page shows none)."),
         },
     ),
     "citations": TableText(
@@ -178,6 +212,7 @@ TABLES: dict[str, TableText] = {
             "note": C("A curator's note, e.g. on a missing figure."),
             "source_id": C("The source that states it."),
             "excerpt": C("The sentence that states it, verbatim (its publisher's)."),
+            "preferred": PREFERRED,
         },
     ),
     "agreement_claims": TableText(
@@ -190,6 +225,23 @@ TABLES: dict[str, TableText] = {
             "value": C("The source's description."),
             "source_id": C("The source that states it."),
             "excerpt": C("The sentence that states it, verbatim (its publisher's)."),
+            "preferred": PREFERRED,
+        },
+    ),
+    "claims": TableText(
+        "Claims",
+        "One row per source's version of an attribute of a summit, event, priority or "
+        "statement (who said it, where, a date, a kind) where the record keeps more than one "
+        "(agreements keep theirs in agreement_claims).",
+        {
+            "record_type": C("The kind of record.", ResourceType),
+            "record_id": C("The record's id in the table of its `record_type` (plural)."),
+            "position": POSITION,
+            "attribute": C("What is described, e.g. `speaker`."),
+            "value": C("The source's version."),
+            "preferred": PREFERRED,
+            "source_id": C("The source that states it."),
+            "excerpt": C("The sentence that states it, verbatim (its publisher's)."),
         },
     ),
     "agreement_parties": TableText(
@@ -199,6 +251,7 @@ TABLES: dict[str, TableText] = {
             "agreement_id": C("The agreement."),
             "country_id": C("A country party to it."),
             "position": POSITION,
+            "role": C("Its part, as the source gives it.", PartyRole),
         },
     ),
     "agreement_themes": TableText(
@@ -240,6 +293,22 @@ TABLES: dict[str, TableText] = {
             "successor": C("The id its fact now lives under; or empty."),
             "reason": C("Why it was retired."),
             "retired_in": C("The dataset version that retired it."),
+        },
+    ),
+    "changes": TableText(
+        "Changes",
+        "One row per published correction: what a dataset version changed in a record's "
+        "field, before and after, why, and the source that shows it.",
+        {
+            "position": POSITION,
+            "version": C("The dataset version that made the change."),
+            "collection": C("The record's collection."),
+            "record": C("The record's id (a retired id keeps its entries)."),
+            "field": C("The field changed; `id` where the id was retired."),
+            "before": C("What the field said."),
+            "after": C("What it says now."),
+            "why": C("Why, in one sentence."),
+            "source_id": C("The source that shows it."),
         },
     ),
 }

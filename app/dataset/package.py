@@ -32,7 +32,10 @@ LICENCE = {
 }
 CONTRIBUTORS = [{"title": "Summit API maintainers", "role": "author"}]
 # SQLite's declared types, as the build's migrations write them, in Table Schema's words.
-SQL_TYPES = {"VARCHAR": "string", "INTEGER": "integer", "FLOAT": "number", "JSON": "string"}
+SQL_TYPES = {
+    **{"VARCHAR": "string", "INTEGER": "integer", "FLOAT": "number", "JSON": "string"},
+    "BOOLEAN": "boolean",
+}
 # A fixed time in the zip, so the same data is the same bytes (and ETag) in every process.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -120,6 +123,8 @@ def _text(value: Any, sql_type: str) -> str:
         return ""
     if sql_type == "JSON":
         return LIST_SEPARATOR.join(json.loads(value))
+    if sql_type == "BOOLEAN":  # SQLite stores 0 and 1
+        return "true" if value else "false"
     return str(value)
 
 

@@ -22,6 +22,13 @@ def summary(collection: str, id_: str, name: str) -> schemas.Summary:
     return schemas.Summary(id=id_, name=name, url=f"/{collection}/{id_}")
 
 
+CLAIM_KEYS = ("attribute", "value", "preferred", "source_id", "excerpt")
+
+
+def claim(r: Row) -> schemas.AttributeClaim:
+    return schemas.AttributeClaim(**{k: r[k] for k in CLAIM_KEYS})
+
+
 def rows(conn: sqlite3.Connection, sql: str) -> list[Row]:
     return conn.execute(sql).fetchall()
 
@@ -47,7 +54,9 @@ class Tables:
     summit: dict[str, schemas.Summary] = field(init=False)
     leader: dict[str, schemas.Summary] = field(init=False)
     theme: dict[str, schemas.Summary] = field(init=False)
+    event: dict[str, schemas.Summary] = field(init=False)
     citations: dict[tuple[str, str], list[schemas.Citation]] = field(init=False)
+    claims: dict[tuple[str, str], list[schemas.AttributeClaim]] = field(init=False)
 
     def __post_init__(self) -> None:
         conn = self.conn
@@ -59,16 +68,33 @@ class Tables:
         self.summit = {r["id"]: summary("summits", r["id"], r["name"]) for r in self.summits}
         self.leader = {r["id"]: summary("leaders", r["id"], r["name"]) for r in self.leaders}
         self.theme = {r["id"]: summary("themes", r["id"], r["name"]) for r in self.themes}
+        events = rows(conn, "SELECT id, name FROM events")
+        self.event = {r["id"]: summary("events", r["id"], r["name"]) for r in events}
         self.citations = defaultdict(list)
-        sql = "SELECT * FROM citations ORDER BY record_type, record_id, position"
+        sql = (
+            "SELECT c.*, s.title, s.publisher, s.published, s.url web_url FROM citations c "
+            "JOIN sources s ON s.id = c.source_id ORDER BY record_type, record_id, c.position"
+        )
+        keys = ("source_id", "excerpt", "title", "publisher", "published", "web_url")
         for r in rows(conn, sql):
             self.citations[(r["record_type"], r["record_id"])].append(
-                schemas.Citation(
-                    source_id=r["source_id"],
-                    excerpt=r["excerpt"],
-                    url=f"/sources/{r['source_id']}",
-                )
+                schemas.Citation(**{k: r[k] for k in keys}, url=f"/sources/{r['source_id']}")
             )
+        self.claims = defaultdict(list)
+        sql = "SELECT * FROM claims ORDER BY record_type, record_id, position"
+        for r in rows(conn, sql):
+            self.claims[(r["record_type"], r["record_id"])].append(claim(r))
+
+    def facts(self, record_type: str, r: Row) -> dict[str, Any]:
+        """The fields every fact-bearing record shares: sources, claims, dispute, changes."""
+        key = (record_type, r["id"])
+        return {
+            "sources": self.citations[key],
+            "claims": self.claims[key],
+            "disputed": r["dispute"] is not None,
+            "dispute": r["dispute"],
+            "changes_url": f"/changes?record={r['id']}",
+        }
 
     @cached_property
     def roles(self) -> tuple[dict[str, list[schemas.CountryRole]], dict[str, list[Any]]]:
@@ -107,8 +133,9 @@ def priorities_of(t: Tables) -> list[schemas.Priority]:
             country=t.country[r["country_id"]],
             summit=t.summit[r["summit_id"]],
             themes=[t.theme[x["theme_id"]] for x in themes[r["id"]]],
-            sources=t.citations[("priority", r["id"])],
             note=r["note"],
+            event=t.event.get(r["event_id"]),
+            **t.facts("priority", r),
         )
         for r in rows(t.conn, sql)
     ]
@@ -119,8 +146,7 @@ def agreements_of(t: Tables) -> list[schemas.Agreement]:
     themes = grouped(t.conn, "agreement_themes", "agreement_id")
     values = grouped(t.conn, "agreement_values", "agreement_id")
     claims = grouped(t.conn, "agreement_claims", "agreement_id")
-    value_keys = ("amount", "currency", "qualifier", "note", "source_id", "excerpt")
-    claim_keys = ("attribute", "value", "source_id", "excerpt")
+    value_keys = ("amount", "currency", "qualifier", "note", "preferred", "source_id", "excerpt")
     sql = (
         "SELECT a.* FROM agreements a JOIN summits s ON s.id = a.summit_id "
         "ORDER BY s.ordinal DESC, a.position"
@@ -135,16 +161,20 @@ def agreements_of(t: Tables) -> list[schemas.Agreement]:
             also_known_as=orjson.loads(r["also_known_as"]),
             description=r["description"],
             summit=t.summit[r["summit_id"]],
-            parties=[t.country[x["country_id"]] for x in parties[r["id"]]],
+            parties=[
+                schemas.Party(**dict(t.country[x["country_id"]]), role=x["role"])
+                for x in parties[r["id"]]
+            ],
             count=r["count"],
             fields=orjson.loads(r["fields"]),
             themes=[t.theme[x["theme_id"]] for x in themes[r["id"]]],
             values=[schemas.ValueClaim(**{k: v[k] for k in value_keys}) for v in values[r["id"]]],
-            claims=[
-                schemas.AttributeClaim(**{k: c[k] for k in claim_keys}) for c in claims[r["id"]]
-            ],
             note=r["note"],
-            sources=t.citations[("agreement", r["id"])],
+            event=t.event.get(r["event_id"]),
+            **{
+                **t.facts("agreement", r),
+                "claims": [claim(c) for c in claims[r["id"]]],
+            },
         )
         for r in rows(t.conn, sql)
     ]
@@ -165,6 +195,7 @@ def statements_of(t: Tables) -> list[schemas.Statement]:
             role=r["speaker_role"],
             aliases=orjson.loads(r["speaker_aliases"]),
             url=f"/leaders/{leader}" if leader is not None else None,
+            kind=r["speaker_kind"],
         )
         statements.append(
             schemas.Statement(
@@ -177,8 +208,9 @@ def statements_of(t: Tables) -> list[schemas.Statement]:
                 speaker=speaker,
                 country=t.country.get(r["speaker_country_id"]),
                 summit=t.summit[r["summit_id"]],
-                sources=t.citations[("statement", r["id"])],
                 note=r["note"],
+                event=t.event.get(r["event_id"]),
+                **t.facts("statement", r),
             )
         )
     return statements
@@ -231,7 +263,7 @@ def leaders_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.Le
 
 def summits_of(t: Tables, agreements: list[schemas.Agreement]) -> list[schemas.Summit]:
     participants, _ = t.roles
-    count = Counter(a.summit.id for a in agreements)
+    count = Counter(a.summit.id for a in agreements if a.event is None)
     return [
         schemas.Summit(
             id=r["id"],
@@ -244,15 +276,49 @@ def summits_of(t: Tables, agreements: list[schemas.Agreement]) -> list[schemas.S
             participants=participants[r["id"]],
             agreement_count=count[r["id"]],
             agreements_url=f"/summits/{r['id']}/agreements",
-            sources=t.citations[("summit", r["id"])],
+            **t.facts("summit", r),
         )
         for r in t.summits
     ]
 
 
+def events_of(t: Tables) -> list[schemas.Event]:
+    sql = (
+        "SELECT e.* FROM events e JOIN summits s ON s.id = e.summit_id "
+        "ORDER BY s.ordinal DESC, e.date, e.position"
+    )
+    return [
+        schemas.Event(
+            id=r["id"],
+            url=f"/events/{r['id']}",
+            kind=r["kind"],
+            name=r["name"],
+            date=r["date"],
+            place=r["place"],
+            summit=t.summit[r["summit_id"]],
+            participants=[t.country[c] for c in orjson.loads(r["participants"])],
+            description=r["description"],
+            **t.facts("event", r),
+        )
+        for r in rows(t.conn, sql)
+    ]
+
+
+def changes_of(t: Tables) -> list[schemas.Change]:
+    keys = ("version", "collection", "record", "field", "before", "after", "why", "source_id")
+    return [
+        schemas.Change(
+            **{k: r[k] for k in keys},
+            record_url=f"/{r['collection']}/{r['record']}",
+            source_url=f"/sources/{r['source_id']}",
+        )
+        for r in rows(t.conn, "SELECT * FROM changes ORDER BY position")
+    ]
+
+
 def sources_of(t: Tables) -> list[schemas.Source]:
     cited: dict[str, int] = defaultdict(int)
-    for table in ("citations", "agreement_values", "agreement_claims"):
+    for table in ("citations", "agreement_values", "agreement_claims", "claims"):
         for r in rows(t.conn, f"SELECT source_id, count(*) n FROM {table} GROUP BY source_id"):
             cited[r["source_id"]] += r["n"]
     return [
@@ -260,10 +326,12 @@ def sources_of(t: Tables) -> list[schemas.Source]:
             id=r["id"],
             url=f"/sources/{r['id']}",
             kind=r["kind"],
+            directness=r["directness"],
             title=r["title"],
             author=r["author"],
             publisher=r["publisher"],
             published=r["published"],
+            published_inferred=bool(r["published_inferred"]),
             section=r["section"],
             web_url=r["url"],
             note=r["note"],

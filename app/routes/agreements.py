@@ -20,6 +20,7 @@ def filters(types: Types) -> dict[str, Any]:
         "kind": optional(AgreementKind, "Only agreements of this kind."),
         "party": types.country("Only agreements this country is party to."),
         "theme": optional(types.ThemeId, "Only agreements under this theme."),
+        "disputed": optional(bool, "Only agreements whose sources disagree (or agree)."),
     }
 
 
@@ -32,10 +33,16 @@ def router(ctx: Context) -> APIRouter:
         model=schemas.Agreement,
         sortable=SORTABLE,
         filters={
-            "summit": optional(ctx.types.SummitId, "Only this summit's agreements."),
+            "summit": optional(
+                ctx.types.SummitId,
+                "Only this summit's own agreements (not those of a meeting on its occasion).",
+            ),
+            "event": optional(ctx.types.EventId, "Only those of this meeting (see /events)."),
             **filters(ctx.types),
         },
-        select=lambda q, _: agreements_where(ctx.catalog, q.summit, q.kind, q.party, q.theme),
+        select=lambda q, _: agreements_where(
+            ctx.catalog, q.summit, q.kind, q.party, q.theme, q.disputed, q.event
+        ),
         summary="List agreements",
         description="Treaties, declarations, intergovernmental and business agreements, and "
         "commitments, newest summit first, in the source's order. Where sources disagree "

@@ -72,7 +72,9 @@ def add_country(r: APIRouter, ctx: Context) -> None:
 
 def add_country_priorities(r: APIRouter, ctx: Context) -> None:
     def select(q: Any, country: FoundCountry) -> list[schemas.Priority]:
-        return priorities_where(ctx.catalog, country.item.id, q.theme, q.summit, q.kind)
+        return priorities_where(
+            ctx.catalog, country.item.id, q.theme, q.summit, q.kind, disputed=q.disputed
+        )
 
     add_collection(
         r,

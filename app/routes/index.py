@@ -39,6 +39,8 @@ def meta_of(catalog: Catalog) -> schemas.Meta:
         dataset=catalog.info,
         counts=catalog.counts(),
         sources=sources,
+        disputed_counts=catalog.disputed_counts(),
+        change_count=len(catalog.changes),
         retired_counts=catalog.retired_counts(),
         downloads=DOWNLOADS,
     )

@@ -112,6 +112,7 @@ class Types:
         self.ThemeId = id_enum("ThemeId", [t.id for t in catalog.themes], "A theme's id.")
         self.SummitId = id_enum("SummitId", [s.id for s in catalog.summits], "A summit's id.")
         self.LeaderId = id_enum("LeaderId", [x.id for x in catalog.leaders], "A leader's id.")
+        self.EventId = id_enum("EventId", [e.id for e in catalog.events], "An event's id.")
         self.SpeakerId = id_enum(
             "SpeakerId", catalog.speaker_ids(), "A speaker's id: a leader's, or another's."
         )

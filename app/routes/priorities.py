@@ -20,6 +20,7 @@ def filters(types: Types) -> dict[str, Any]:
         "theme": optional(types.ThemeId, "Only priorities under this theme."),
         "summit": optional(types.SummitId, "Only priorities stated at this summit."),
         "kind": optional(PriorityKind, "Only priorities of this kind."),
+        "disputed": optional(bool, "Only priorities whose sources disagree (or agree)."),
     }
 
 
@@ -38,7 +39,7 @@ def router(ctx: Context) -> APIRouter:
             **filters(t),
         },
         select=lambda q, _: priorities_where(
-            ctx.catalog, q.country, q.theme, q.summit, q.kind, q.leader
+            ctx.catalog, q.country, q.theme, q.summit, q.kind, q.leader, q.disputed
         ),
         summary="List priorities",
         description="All priorities and proposals, grouped by country in the source's order. "

@@ -46,7 +46,7 @@ def add_summit_agreements(r: APIRouter, ctx: Context) -> None:
         return lookup(ctx.catalog, "summits", "summit", summit_id)
 
     def select(q: Any, summit: schemas.Summit) -> list[schemas.Agreement]:
-        return agreements_where(ctx.catalog, summit.id, q.kind, q.party, q.theme)
+        return agreements_where(ctx.catalog, summit.id, q.kind, q.party, q.theme, q.disputed)
 
     add_collection(
         r,
@@ -57,7 +57,8 @@ def add_summit_agreements(r: APIRouter, ctx: Context) -> None:
         filters=agreements.filters(ctx.types),
         select=select,
         summary="List a summit's agreements",
-        description="The agreements and commitments of one summit, in the source's order.",
+        description="The agreements and commitments of one summit, in the source's order: "
+        "those of a meeting on its occasion (the talks on its eve) are at `/events`.",
         within=Within(
             path="/{summit_id}/agreements",
             parent=Depends(summit_of),
@@ -65,6 +66,6 @@ def add_summit_agreements(r: APIRouter, ctx: Context) -> None:
             filename=lambda summit: f"{summit.id}-agreements",
             errors=(404,),
             what="summit",
-            example=[a for a in ctx.catalog.agreements if a.summit.id == EXAMPLE],
+            example=ctx.catalog.agreements_by_summit[EXAMPLE],
         ),
     )

@@ -1,14 +1,20 @@
 """The dataset's records as the API serves them, written out field by field."""
 
+from typing import Annotated
+
 from pydantic import Field
 
 from app.schemas.base import Out
 from app.vocabulary import (
     AgreementKind,
+    Directness,
+    EventKind,
     ParticipantRole,
+    PartyRole,
     PriorityKind,
     Qualifier,
     SourceKind,
+    SpeakerKind,
     SpeakerType,
     StatementKind,
 )
@@ -29,6 +35,42 @@ class Citation(Out):
     excerpt: str
     """The sentence (or clause) of the source that states it, verbatim."""
     url: str = Field(description="The source's own resource in this API.")
+    title: str = Field(description="The source's title, to print the citation.")
+    publisher: str = Field(description="Who published it.")
+    published: str | None = Field(description="ISO 8601 date; null where unknown.")
+    web_url: str | None = Field(description="Where the source is published.")
+
+
+class AttributeClaim(Out):
+    """One source's version of an attribute (who said it, the parties, a date, a kind, loan
+    or grant): where sources differ, each is kept and the most direct is `preferred`."""
+
+    attribute: str = Field(description="What is described, e.g. `speaker` or `instrument`.")
+    value: str = Field(description="The source's version.")
+    preferred: bool
+    """Whether this is the version the record's main fields follow (the most direct
+    source's)."""
+    source_id: str = Field(description="The source that states it.")
+    excerpt: str = Field(description="The sentence that states it, verbatim.")
+
+
+# The fields every fact-bearing record ends with (summits, events, priorities, agreements,
+# statements): its claims, whether they disagree, and its published corrections.
+Disputed = Annotated[
+    bool,
+    Field(description="Whether the sources disagree on this record (`claims` keeps each)."),
+]
+Dispute = Annotated[
+    str | None,
+    Field(description="One line: what differs, and who says what; null where undisputed."),
+]
+Claims = Annotated[
+    list[AttributeClaim],
+    Field(description="Each source's version of an attribute, where sources differ."),
+]
+ChangesUrl = Annotated[
+    str, Field(description="The corrections published for this record, at `/changes`.")
+]
 
 
 class CountryRole(Summary):
@@ -95,6 +137,10 @@ class Summit(Out):
     """How many agreements and commitments it produced in this dataset."""
     agreements_url: str = Field(description="The path of its agreements.")
     sources: list[Citation] = Field(description="Where the dataset has it from.")
+    disputed: Disputed
+    dispute: Dispute
+    claims: Claims
+    changes_url: ChangesUrl
 
 
 class Priority(Out):
@@ -114,6 +160,14 @@ class Priority(Out):
     note: str | None
     """A curator's note: why an excerpt does not name the leader, or what an endorsement
     endorses; null where there is none."""
+    event: Summary | None
+    """The meeting on the summit's occasion where it was stated (the talks on its eve);
+    null where it was stated at the summit session itself."""
+
+    disputed: Disputed
+    dispute: Dispute
+    claims: Claims
+    changes_url: ChangesUrl
 
     @property
     def endorses(self) -> bool:
@@ -128,17 +182,17 @@ class ValueClaim(Out):
     currency: str | None = Field(description="ISO 4217 currency code.")
     qualifier: Qualifier | None = Field(description="How the source qualifies the amount.")
     note: str | None = Field(description="A curator's note, e.g. on a missing figure.")
+    preferred: bool
+    """Whether a sum should count this value: one per agreement and currency, the most
+    direct source's."""
     source_id: str = Field(description="The source that states it.")
     excerpt: str = Field(description="The sentence that states it, verbatim.")
 
 
-class AttributeClaim(Out):
-    """One source's description where sources differ (a loan in one, a grant in another)."""
+class Party(Summary):
+    """A country party to an agreement, with its part as the source gives it."""
 
-    attribute: str = Field(description="What is described, e.g. `form`.")
-    value: str = Field(description="The source's description.")
-    source_id: str = Field(description="The source that states it.")
-    excerpt: str = Field(description="The sentence that states it, verbatim.")
+    role: PartyRole = Field(description="Signatory, donor, recipient, witness, …")
 
 
 class Agreement(Out):
@@ -152,15 +206,20 @@ class Agreement(Out):
     also_known_as: list[str] = Field(description="Other names, each from a cited source.")
     description: str = Field(description="What the sources say of it.")
     summit: Summary = Field(description="The summit it belongs to.")
-    parties: list[Summary] = Field(description="The countries party to it.")
+    parties: list[Party] = Field(description="The countries party to it, with their roles.")
     count: int | None = Field(description="How many documents, where a source states it.")
     fields: list[str] = Field(description="The fields as the source lists them.")
     themes: list[Summary] = Field(description="The themes it touches.")
     values: list[ValueClaim] = Field(description="Each source's statement of its value.")
-    claims: list[AttributeClaim]
-    """Each source's description where sources differ."""
     note: str | None = Field(description="A curator's note.")
     sources: list[Citation] = Field(description="Where the dataset has it from.")
+    event: Summary | None
+    """The meeting on the summit's occasion where it was signed or announced; null where it
+    is an outcome of the summit session itself."""
+    disputed: Disputed
+    dispute: Dispute
+    claims: Claims
+    changes_url: ChangesUrl
 
 
 class Speaker(Out):
@@ -172,6 +231,7 @@ class Speaker(Out):
     role: str = Field(description="The speaker's role.")
     aliases: list[str] = Field(description="Other spellings, searchable.")
     url: str | None = Field(description="The leader's resource; null for other speakers.")
+    kind: SpeakerKind = Field(description="Head of state, official, analyst, author or experts.")
 
 
 class Statement(Out):
@@ -191,6 +251,32 @@ class Statement(Out):
     note: str | None
     """A curator's note: why the excerpt does not name the speaker, naming them; null where
     there is none."""
+    event: Summary | None
+    """The meeting on the summit's occasion where it was said (the talks on its eve); null
+    where it was said at the summit session itself."""
+    disputed: Disputed
+    dispute: Dispute
+    claims: Claims
+    changes_url: ChangesUrl
+
+
+class Event(Out):
+    """A meeting held on a summit's occasion: what happened there is not the summit's."""
+
+    id: str = Field(description="The event's id.")
+    url: str = Field(description="This event's path.")
+    kind: EventKind = Field(description="Bilateral talks, a bilateral meeting, a forum, …")
+    name: str = Field(description="The event's name.")
+    date: str = Field(description="ISO 8601 date.")
+    place: str = Field(description="Where it was held.")
+    summit: Summary = Field(description="The summit it was held on the occasion of.")
+    participants: list[Summary] = Field(description="The countries taking part.")
+    description: str = Field(description="What the sources say of it.")
+    sources: list[Citation] = Field(description="Where the dataset has it from.")
+    disputed: Disputed
+    dispute: Dispute
+    claims: Claims
+    changes_url: ChangesUrl
 
 
 class ThemeCountry(Summary):
@@ -239,11 +325,31 @@ class Source(Out):
     id: str = Field(description="The source's id.")
     url: str = Field(description="This source's path.")
     kind: SourceKind = Field(description="Primary, corroborating or related.")
+    directness: Directness
+    """How close it stands to what it reports: a leader's own text, his press service's
+    readout, an agency's report, a later analysis (or a related article, not cited)."""
     title: str = Field(description="The document's title.")
     author: str | None = Field(description="Its author, where known.")
     publisher: str = Field(description="Who published it.")
     published: str | None = Field(description="ISO 8601 date.")
+    published_inferred: bool
+    """Whether `published` is inferred (the page shows no date)."""
     section: str | None = Field(description="The publisher's section, where known.")
     web_url: str | None = Field(description="Where the document is published, if known.")
     note: str | None = Field(description="A curator's note.")
     citation_count: int = Field(description="How many facts of the dataset cite it.")
+
+
+class Change(Out):
+    """A published correction: what a dataset version changed in a record, and why."""
+
+    version: str = Field(description="The dataset version that made the change.")
+    collection: str = Field(description="The record's collection.")
+    record: str = Field(description="The record's id (a retired id keeps its entries).")
+    record_url: str = Field(description="The record's path (a retired id answers 410 or 301).")
+    field: str = Field(description="The field changed; `id` where the id was retired.")
+    before: str = Field(description="What the field said.")
+    after: str = Field(description="What it says now.")
+    why: str = Field(description="Why, in one sentence.")
+    source_id: str = Field(description="The source that shows it.")
+    source_url: str = Field(description="That source's path.")

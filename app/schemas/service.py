@@ -56,6 +56,10 @@ class Meta(Out):
     downloads: dict[str, str]
     """The whole dataset: the SQLite file, the data package (descriptor and zip), the theme
     matrix."""
+    disputed_counts: dict[str, int]
+    """Records per collection whose sources disagree (`disputed: true`; list them with
+    `?disputed=true`)."""
+    change_count: int = Field(description="Published corrections, at `/changes`.")
     retired_counts: dict[str, int]
     """Retired ids per collection they lived in: each answers `410 Gone` (or `301` to a
     successor in the same collection), and none is counted in `counts`."""
