@@ -86,6 +86,7 @@ class AgreementKind(StrEnum):
     financial_commitment = "financial-commitment"
     training_commitment = "training-commitment"
     joint_position = "joint-position"
+    joint_decision = "joint-decision"
 
 
 class StatementKind(StrEnum):

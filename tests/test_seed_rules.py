@@ -391,3 +391,116 @@ def records_version() -> str:
         version = tomllib.load(fh)["version"]
     assert isinstance(version, str)
     return version
+
+
+# --- how the sources are weighed (seeds/README.md, from ../shared/sources/README.md) -------
+
+# Directness, most direct first: a leader's own text, his press service's readout, an agency's
+# report, a later analysis (the primary source is one).
+DIRECTNESS = ("official-text", "official-readout", "agency-report", "analysis")
+FACT_FILES = ("summits", "events", "priorities", "agreements", "statements")
+
+
+def party_ids(agreement: dict[str, Any]) -> list[str]:
+    return [p if isinstance(p, str) else p["country"] for p in agreement["parties"]]
+
+
+def disputable() -> Iterator[tuple[str, dict[str, Any]]]:
+    for name in FACT_FILES:
+        for r in records(name):
+            yield f"{name}/{r['id']}", r
+
+
+def test_every_stored_text_is_a_source_record() -> None:
+    if not have_source_text():
+        pytest.skip("the source texts are absent")
+    stored = {p.stem for p in PRIMARY_SOURCE.parent.glob("*.txt")}
+    ids = {s["id"] for s in records("sources")}
+    assert stored <= ids, f"stored texts without a record: {sorted(stored - ids)}"
+
+
+def test_sources_carry_their_directness_and_address() -> None:
+    for s in records("sources"):
+        if s["kind"] == "related":
+            assert s["directness"] == "related", s["id"]
+        else:
+            assert s["directness"] in DIRECTNESS, s["id"]
+            assert s.get("url", "").startswith("http"), f"{s['id']} has no web address"
+    primary = next(s for s in records("sources") if s["id"] == PRIMARY_ID)
+    assert primary["directness"] == "analysis"
+
+
+def test_the_preferred_claim_is_the_most_direct() -> None:
+    rank = {
+        s["id"]: DIRECTNESS.index(s["directness"])
+        for s in records("sources")
+        if s["directness"] in DIRECTNESS
+    }
+    wrong = []
+    for label, r in disputable():
+        claims = r.get("claims", [])
+        for attribute in {c["attribute"] for c in claims}:
+            mine = [c for c in claims if c["attribute"] == attribute]
+            if len({c["value"] for c in mine}) < 2:
+                continue
+            (best,) = [c for c in mine if c.get("preferred")]
+            if rank[best["source_id"]] > min(rank[c["source_id"]] for c in mine):
+                wrong.append(f"{label}: {attribute} prefers {best['source_id']}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_disagreement_is_data_every_claim_is_cited() -> None:
+    """Nothing dropped: each claim's source is among the record's sources, and a record
+    whose claims differ says how in one line."""
+    missing = []
+    for label, r in disputable():
+        cited = {c["source_id"] for c in r["sources"]}
+        missing += [
+            f"{label}: {c['source_id']}" for c in r.get("claims", []) if c["source_id"] not in cited
+        ]
+        values: dict[str, set[str]] = {}
+        for c in r.get("claims", []):
+            values.setdefault(c["attribute"], set()).add(c["value"])
+        differ = any(len(v) > 1 for v in values.values())
+        assert differ == ("dispute" in r), f"{label}: dispute without differing claims or v.v."
+        if "dispute" in r:
+            assert "\n" not in r["dispute"], label
+            assert len(r["dispute"]) <= 400, label
+    assert not missing, "claims whose source the record does not cite:\n" + "\n".join(missing)
+
+
+def test_main_fields_follow_the_preferred_claim() -> None:
+    follow = {
+        "speaker": lambda r: r.get("leader"),
+        "parties": lambda r: ",".join(sorted(party_ids(r))) if "parties" in r else None,
+        "date": lambda r: r.get("date"),
+        "kind": lambda r: r.get("kind"),
+        "event": lambda r: r.get("event"),
+    }
+    wrong = []
+    for label, r in disputable():
+        for c in r.get("claims", []):
+            if c.get("preferred") and c["attribute"] in follow:
+                value = c["value"]
+                if c["attribute"] == "parties":
+                    value = ",".join(sorted(value.replace(" ", "").split(",")))
+                if follow[c["attribute"]](r) != value:
+                    wrong.append(f"{label}: {c['attribute']} is not the preferred {value!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_retired_id_is_never_reused_and_its_change_is_published() -> None:
+    live = {(name, r["id"]) for name in COLLECTIONS for r in records(name)}
+    with (SEEDS / "retired.toml").open("rb") as fh:
+        retired = tomllib.load(fh)["retired"]
+    assert not [r["id"] for r in retired if (r["collection"], r["id"]) in live]
+    version = tomllib.loads((SEEDS / "dataset.toml").read_text())["version"]
+    path = SEEDS / "changes.toml"
+    changes = tomllib.loads(path.read_text())["changes"] if path.exists() else []
+    published = {(c["collection"], c["record"]) for c in changes if c["field"] == "id"}
+    unpublished = [
+        r["id"]
+        for r in retired
+        if r["retired_in"] == version and (r["collection"], r["id"]) not in published
+    ]
+    assert not unpublished, f"retired in {version} with no `id` change: {unpublished}"

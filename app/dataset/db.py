@@ -70,7 +70,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     ),
     "events": (
         *("id", "position", "summit_id", "kind", "name", "date", "place", "participants"),
-        *("description", "dispute"),
+        *("description", "note", "dispute"),
     ),
 }
 # What /search runs (bm25, snippet, MATCH): a plain table named `search` fails it.

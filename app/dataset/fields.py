@@ -73,6 +73,7 @@ TABLES: dict[str, TableText] = {
             "place": C("Where it was held."),
             "participants": C(f"The countries taking part, {LIST}."),
             "description": C("What the sources say of it."),
+            "note": C("A curator's note; or empty."),
             "dispute": DISPUTE,
         },
     ),

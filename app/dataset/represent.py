@@ -298,6 +298,7 @@ def events_of(t: Tables) -> list[schemas.Event]:
             summit=t.summit[r["summit_id"]],
             participants=[t.country[c] for c in orjson.loads(r["participants"])],
             description=r["description"],
+            note=r["note"],
             **t.facts("event", r),
         )
         for r in rows(t.conn, sql)

@@ -7,11 +7,15 @@ one being built.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import StringConstraints
 
 from app.loader.retired import Collection, Version, version_key
 from app.loader.seeds import SeedModel, Slug, Text
+
+# What a field said (empty where it did not exist yet) or says now (empty where it is gone).
+FieldText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 FILE = "changes.toml"
 KEY = "changes"
@@ -21,9 +25,9 @@ class ChangeSeed(SeedModel):
     version: Version
     collection: Collection
     record: Slug
-    field: Slug = Field(description="The field changed, or `id` for a retired id.")
-    before: Text
-    after: Text
+    field: Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_.]*$", max_length=80)]
+    before: FieldText
+    after: FieldText
     why: Text
     source_id: Slug
 

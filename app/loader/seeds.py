@@ -42,6 +42,11 @@ Slug = Annotated[
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# One line: what the sources disagree on.
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400, pattern=r"^[^\n]+$")
+]
 # The models are strict; an enum field takes its value from the TOML string.
 Lax = Strict(False)
 
@@ -112,7 +117,7 @@ class DatasetSeed(SeedModel):
 class SourceSeed(Record):
     kind: Annotated[SourceKind, Lax]
     directness: Annotated[Directness, Lax]
-    title: Name
+    title: Title
     author: Name | None = None
     publisher: Name
     published: date | None = None
@@ -170,7 +175,7 @@ class Disputable(Cited):
     a one-line `dispute` exactly when they disagree (seeds/README.md)."""
 
     claims: list[AttributeClaim] = Field(default_factory=list)
-    dispute: Name | None = None
+    dispute: Line | None = None
 
     @model_validator(mode="after")
     def _dispute_matches_claims(self) -> Disputable:
@@ -226,6 +231,7 @@ class EventSeed(Disputable):
     place: Name
     participants: Slugs = Field(min_length=1)
     description: Text
+    note: Text | None = None
 
     def references(self) -> Iterator[Reference]:
         yield "summit", "summits", self.summit

@@ -273,6 +273,7 @@ class Event(Out):
     participants: list[Summary] = Field(description="The countries taking part.")
     description: str = Field(description="What the sources say of it.")
     sources: list[Citation] = Field(description="Where the dataset has it from.")
+    note: str | None = Field(description="A curator's note; null where there is none.")
     disputed: Disputed
     dispute: Dispute
     claims: Claims

@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("place", sa.String(), nullable=False),
         sa.Column("participants", sa.JSON(), nullable=False),
         sa.Column("description", sa.String(), nullable=False),
+        sa.Column("note", sa.String(), nullable=True),
         sa.Column("dispute", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(
             ["summit_id"], ["summits.id"], name=op.f("fk_events_summit_id_summits")
