@@ -36,11 +36,14 @@ STATEMENT_SEEDS: list[Item] = _read("statements")["statements"]
 THEME_SEEDS: list[Item] = _read("themes")["themes"]
 SOURCE_SEEDS: list[Item] = _read("sources")["sources"]
 RETIRED_SEEDS: list[Item] = _read("retired")["retired"]
+EVENT_SEEDS: list[Item] = _read("events")["events"]
 
 COUNTRY = {c["id"]: c for c in COUNTRY_SEEDS}
 LEADER = {x["id"]: x for x in LEADER_SEEDS}
 SUMMIT = {s["id"]: s for s in SUMMIT_SEEDS}
 THEME = {t["id"]: t for t in THEME_SEEDS}
+EVENT = {e["id"]: e for e in EVENT_SEEDS}
+SOURCE = {s["id"]: s for s in SOURCE_SEEDS}
 LEADER_OF_COUNTRY = {x["country"]: x["id"] for x in LEADER_SEEDS}
 COUNTRY_RANK = {c["id"]: i for i, c in enumerate(COUNTRY_SEEDS)}
 
@@ -65,11 +68,42 @@ def theme_summary(tid: str) -> Item:
     return summary("themes", tid, THEME[tid]["name"])
 
 
+def event_summary(eid: str | None) -> Item | None:
+    return summary("events", eid, EVENT[eid]["name"]) if eid else None
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def citations(record: Item) -> list[Item]:
     return [
-        {"source_id": s["source_id"], "excerpt": s["excerpt"], "url": f"/sources/{s['source_id']}"}
+        {
+            "source_id": s["source_id"],
+            "excerpt": s["excerpt"],
+            "url": f"/sources/{s['source_id']}",
+            "title": SOURCE[s["source_id"]]["title"],
+            "publisher": SOURCE[s["source_id"]]["publisher"],
+            "published": _date(SOURCE[s["source_id"]].get("published")),
+            "web_url": SOURCE[s["source_id"]].get("url"),
+        }
         for s in record.get("sources", [])
     ]
+
+
+def claims(record: Item) -> list[Item]:
+    keys = ("attribute", "value", "preferred", "source_id", "excerpt")
+    return [{k: c.get(k, False) for k in keys} for c in record.get("claims", [])]
+
+
+def facts(record: Item) -> Item:
+    """The fields every fact-bearing record ends with."""
+    return {
+        "disputed": "dispute" in record,
+        "dispute": record.get("dispute"),
+        "claims": claims(record),
+        "changes_url": f"/changes?record={record['id']}",
+    }
 
 
 def page(items: list[Item], limit: int = 50, offset: int = 0) -> Item:
@@ -108,6 +142,8 @@ def priority(p: Item) -> Item:
         "themes": [theme_summary(t) for t in p["themes"]],
         "sources": citations(p),
         "note": p.get("note"),
+        "event": event_summary(p.get("event")),
+        **facts(p),
     }
 
 
@@ -133,9 +169,15 @@ def _value(v: Item) -> Item:
         "currency": v.get("currency"),
         "qualifier": v.get("qualifier"),
         "note": v.get("note"),
+        "preferred": v.get("preferred", False),
         "source_id": v["source_id"],
         "excerpt": v["excerpt"],
     }
+
+
+def party(p: Any) -> Item:
+    country, role = (p, "party") if isinstance(p, str) else (p["country"], p.get("role", "party"))
+    return {**country_summary(country), "role": role}
 
 
 def agreement(a: Item) -> Item:
@@ -148,17 +190,15 @@ def agreement(a: Item) -> Item:
         "also_known_as": a.get("also_known_as", []),
         "description": a["description"],
         "summit": summit_summary(a["summit"]),
-        "parties": [country_summary(c) for c in a["parties"]],
+        "parties": [party(c) for c in a["parties"]],
         "count": a.get("count"),
         "fields": a.get("fields", []),
         "themes": [theme_summary(t) for t in a["themes"]],
         "values": [_value(v) for v in a.get("values", [])],
-        "claims": [
-            {k: c[k] for k in ("attribute", "value", "source_id", "excerpt")}
-            for c in a.get("claims", [])
-        ],
         "note": a.get("note"),
         "sources": citations(a),
+        "event": event_summary(a.get("event")),
+        **facts(a),
     }
 
 
@@ -180,9 +220,12 @@ def summit(s: Item) -> Item:
         "participants": [
             {**country_summary(p["country"]), "role": p["role"]} for p in s["participants"]
         ],
-        "agreement_count": sum(1 for a in AGREEMENT_SEEDS if a["summit"] == s["id"]),
+        "agreement_count": sum(
+            1 for a in AGREEMENT_SEEDS if a["summit"] == s["id"] and "event" not in a
+        ),
         "agreements_url": f"/summits/{s['id']}/agreements",
         "sources": citations(s),
+        **facts(s),
     }
 
 
@@ -264,6 +307,7 @@ def statement(st: Item) -> Item:
             "role": who["title"],
             "aliases": [],
             "url": f"/leaders/{who['id']}",
+            "kind": "head-of-state",
         }
         cid = who["country"]
     else:
@@ -275,6 +319,7 @@ def statement(st: Item) -> Item:
             "role": sp["role"],
             "aliases": sp.get("aliases", []),
             "url": None,
+            "kind": sp["kind"],
         }
         cid = sp.get("country")
     return {
@@ -289,6 +334,8 @@ def statement(st: Item) -> Item:
         "summit": summit_summary(st["summit"]),
         "sources": citations(st),
         "note": st.get("note"),
+        "event": event_summary(st.get("event")),
+        **facts(st),
     }
 
 
@@ -355,9 +402,10 @@ THEMES: list[Item] = [{k: v for k, v in t.items() if k != "by_country"} for t in
 
 def _citation_count(source_id: str) -> int:
     """Every fact citing it: `sources` of every record, plus agreement value/claim claims."""
-    records = [*LEADER_SEEDS, *SUMMIT_SEEDS, *PRIORITY_SEEDS, *AGREEMENT_SEEDS, *STATEMENT_SEEDS]
-    cited = [c for r in records for c in r.get("sources", [])]
-    cited += [c for a in AGREEMENT_SEEDS for c in (*a.get("values", []), *a.get("claims", []))]
+    records = [*LEADER_SEEDS, *SUMMIT_SEEDS, *EVENT_SEEDS, *PRIORITY_SEEDS, *AGREEMENT_SEEDS]
+    records += STATEMENT_SEEDS
+    cited = [c for r in records for c in (*r.get("sources", []), *r.get("claims", []))]
+    cited += [c for a in AGREEMENT_SEEDS for c in a.get("values", [])]
     return sum(1 for c in cited if c["source_id"] == source_id)
 
 
@@ -367,10 +415,12 @@ def source(s: Item) -> Item:
         "id": s["id"],
         "url": f"/sources/{s['id']}",
         "kind": s["kind"],
+        "directness": s["directness"],
         "title": s["title"],
         "author": s.get("author"),
         "publisher": s["publisher"],
         "published": published.isoformat() if published is not None else None,
+        "published_inferred": s.get("published_inferred", False),
         "section": s.get("section"),
         "web_url": s.get("url"),
         "note": s.get("note"),
@@ -381,9 +431,38 @@ def source(s: Item) -> Item:
 SOURCES: list[Item] = [source(s) for s in SOURCE_SEEDS]
 
 
+# --- events --------------------------------------------------------------------------------
+
+
+def event(e: Item) -> Item:
+    return {
+        "id": e["id"],
+        "url": f"/events/{e['id']}",
+        "kind": e["kind"],
+        "name": e["name"],
+        "date": e["date"],
+        "place": e["place"],
+        "summit": summit_summary(e["summit"]),
+        "participants": [country_summary(c) for c in e["participants"]],
+        "description": e["description"],
+        "sources": citations(e),
+        "note": e.get("note"),
+        **facts(e),
+    }
+
+
+EVENTS: list[Item] = [
+    event(e)
+    for _, e in sorted(
+        enumerate(EVENT_SEEDS),
+        key=lambda ie: (-SUMMIT[ie[1]["summit"]]["ordinal"], ie[1]["date"], ie[0]),
+    )
+]
+
+
 # --- retired ids ---------------------------------------------------------------------------
 
-COLLECTIONS = ["sources", "themes", "countries", "summits", "leaders", "priorities"]
+COLLECTIONS = ["sources", "themes", "countries", "summits", "events", "leaders", "priorities"]
 COLLECTIONS += ["agreements", "statements"]
 RETIRED_COUNTS = {
     name: sum(1 for r in RETIRED_SEEDS if r["collection"] == name) for name in COLLECTIONS

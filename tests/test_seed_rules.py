@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -470,7 +470,7 @@ def test_disagreement_is_data_every_claim_is_cited() -> None:
 
 
 def test_main_fields_follow_the_preferred_claim() -> None:
-    follow = {
+    follow: dict[str, Callable[[dict[str, Any]], str | None]] = {
         "speaker": lambda r: r.get("leader"),
         "parties": lambda r: ",".join(sorted(party_ids(r))) if "parties" in r else None,
         "date": lambda r: r.get("date"),

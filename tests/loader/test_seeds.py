@@ -17,7 +17,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.loader.seeds import COLLECTION, MODELS, PrioritySeed, Speaker, StatementSeed
-from app.vocabulary import RESOURCES, PriorityKind, ResourceType
+from app.vocabulary import RESOURCES, PriorityKind, ResourceType, SpeakerKind
 from tests.conftest import PRIMARY_SOURCE, SEEDS, SHARED_SOURCES, have_source_text
 
 PRIMARY_ID = PRIMARY_SOURCE.stem  # "asianews-2025-06-26-astana-summit"
@@ -292,9 +292,15 @@ def test_a_kind_is_read_from_its_toml_string_into_the_vocabulary() -> None:
 
 
 def test_a_speaker_is_known_by_the_slug_of_their_name() -> None:
-    assert Speaker(name="Andrej Čebotarev", role="r").slug == "andrej-cebotarev"
-    assert Speaker(name="Unnamed experts", role="r").slug == "unnamed-experts"
-    assert Speaker(name="  O’Brien, Jr. ", role="r").slug == "obrien-jr"
+    assert (
+        Speaker(name="Andrej Čebotarev", role="r", kind=SpeakerKind.analyst).slug
+        == "andrej-cebotarev"
+    )
+    assert (
+        Speaker(name="Unnamed experts", role="r", kind=SpeakerKind.analyst).slug
+        == "unnamed-experts"
+    )
+    assert Speaker(name="  O’Brien, Jr. ", role="r", kind=SpeakerKind.analyst).slug == "obrien-jr"
     inline = [s for s in records("statements") if "speaker" in s]
     assert inline
     for raw in inline:
