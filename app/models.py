@@ -87,6 +87,7 @@ class Event(SQLModel, table=True):
     place: str
     participants: list[str] = Field(sa_column=Column(JSON, nullable=False))
     description: str
+    note: str | None = None
     dispute: str | None = None
 
 
