@@ -3,8 +3,10 @@ with a source text for every source so that every excerpt verifies.
 
 Replica 0 is today's dataset unchanged; replica r (1 ≤ r < scale) copies every record of
 every seed file with `-x<r>` appended to its id and to every id it references, so the entity
-mix and the text lengths are today's exactly. Countries need ISO-shaped codes instead: each
-replica's six get unused two-letter ids, alpha-3 and numeric codes and a numbered name.
+mix and the text lengths are today's exactly (events, claims and the changelog included:
+a claim naming a leader or countries names the replica's). Countries need ISO-shaped codes
+instead: each replica's six get unused two-letter ids, alpha-3 and numeric codes and a
+numbered name.
 Summits are renumbered after the real ones; speakers who are not leaders get a numbered
 name (their id is a slug of the name). The texts repeat, so a word matches `scale` times as
 many records: the worst case for search, where every term's hit list grows with the data.
@@ -29,9 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 FILES = (
-    *("sources", "themes", "countries", "summits", "leaders"),
-    *("priorities", "agreements", "statements", "retired"),
+    *("sources", "themes", "countries", "summits", "events", "leaders"),
+    *("priorities", "agreements", "statements", "retired", "changes"),
 )
+# Claims whose value is a reference: a leader id, or comma-separated country ids.
+LEADER_CLAIMS = {"speaker"}
+COUNTRY_CLAIMS = {"parties"}
 Doc = dict[str, Any]
 
 
@@ -75,31 +80,53 @@ class Replica:
         return str(self.country[value]["id"])
 
     def cited(self, record: Doc) -> Doc:
-        """Every `source_id` in the record's own sources, values and claims renamed."""
+        """Every `source_id` in the record's own sources, values and claims renamed (and a
+        change's own `source_id`)."""
         out = dict(record)
         for key in ("sources", "values", "claims"):
             if key in out:
                 out[key] = [{**c, "source_id": self.id(c["source_id"])} for c in out[key]]
+        if "source_id" in out:
+            out["source_id"] = self.id(out["source_id"])
+        if "claims" in out:
+            out["claims"] = [self.claim(c) for c in out["claims"]]
         return out
+
+    def claim(self, claim: Doc) -> Doc:
+        if claim["attribute"] in LEADER_CLAIMS:
+            return {**claim, "value": self.id(claim["value"])}
+        if claim["attribute"] in COUNTRY_CLAIMS:
+            value = ",".join(self.cc(c.strip()) for c in claim["value"].split(","))
+            return {**claim, "value": value}
+        return claim
+
+    def party(self, party: str | Doc) -> str | Doc:
+        """A party: a country id, or an inline table {country, role}."""
+        if isinstance(party, str):
+            return self.cc(party)
+        return {**party, "country": self.cc(party["country"])}
 
     def record(self, file: str, rec: Doc) -> Doc:
         """`rec` of `file` as this replica has it."""
         if file == "countries":
             return dict(self.country[rec["id"]])
         out = self.cited(rec)
-        for key in ("id", "leader", "summit", "successor"):
+        for key in ("id", "leader", "summit", "event", "successor", "record"):
             if key in out:
                 out[key] = self.id(out[key])
+        if file == "changes" and rec["collection"] == "countries":
+            out["record"] = self.cc(rec["record"])
         for key in ("country", "host"):
             if key in out:
                 out[key] = self.cc(out[key])
         if "themes" in out:
             out["themes"] = [self.id(t) for t in out["themes"]]
         if "parties" in out:
-            out["parties"] = [self.cc(c) for c in out["parties"]]
-        if "participants" in out:
+            out["parties"] = [self.party(c) for c in out["parties"]]
+        if "participants" in out:  # a summit's {country, role}, an event's country ids
             out["participants"] = [
-                {**p, "country": self.cc(p["country"])} for p in rec["participants"]
+                self.cc(p) if isinstance(p, str) else {**p, "country": self.cc(p["country"])}
+                for p in rec["participants"]
             ]
         if file == "summits":
             out["ordinal"] = rec["ordinal"] + self.r * self.summits
@@ -138,7 +165,7 @@ def source_text(cited: list[tuple[str, str]]) -> str:
 
 def generate(scale: int, seeds_out: Path, sources_out: Path, seeds: Path = SEEDS) -> int:
     """Write the dataset at `scale` × today's to `seeds_out` and a text per source to
-    `sources_out`; return the number of records (retired ids not counted)."""
+    `sources_out`; return the number of records (retired ids and changes not counted)."""
     docs = read_seeds(seeds)
     countries = docs["countries"]["countries"]
     codes = country_codes(countries)
@@ -159,7 +186,7 @@ def generate(scale: int, seeds_out: Path, sources_out: Path, seeds: Path = SEEDS
         for source in docs["sources"]["sources"]:
             text = held.get(source["id"]) or source_text(cited[source["id"]])
             (sources_out / f"{rp.id(source['id'])}.txt").write_text(text, encoding="utf-8")
-    return sum(len(doc[file]) for file, doc in out.items() if file != "retired")
+    return sum(len(doc[file]) for file, doc in out.items() if file not in ("retired", "changes"))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,10 @@ from tests.support import assert_problem
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED = 20250617
 MAX_EXAMPLES = 50
+# The stateful walk is derandomized, so which links it follows depends on the document: with
+# issue 19's two collections (events, changes) and larger models, 50 walks reached only four
+# linked operations (the assertion below wants five); 100 pass it, in about 15 seconds.
+STATEFUL_EXAMPLES = 100
 
 CONFIG: dict[str, Any] = {
     "seed": SEED,
@@ -129,7 +133,7 @@ class ContractStateMachine(schema.as_state_machine()):  # type: ignore[misc]
 def test_linked_operations_honour_the_contract() -> None:
     ContractStateMachine.run(
         settings=hypothesis.settings(
-            max_examples=MAX_EXAMPLES,
+            max_examples=STATEFUL_EXAMPLES,
             stateful_step_count=6,
             deadline=None,
             derandomize=True,

@@ -36,6 +36,9 @@ EXPECTED_OPERATIONS = {
     ("/summits", "list_summits"),
     ("/summits/{summit_id}", "get_summit"),
     ("/summits/{summit_id}/agreements", "get_summit_agreements"),
+    ("/events", "list_events"),  # issue 19: the talks and forums held alongside a summit
+    ("/events/{event_id}", "get_event"),
+    ("/changes", "list_changes"),  # issue 19: the corrections between dataset versions
     ("/countries", "list_countries"),
     ("/countries/{country_id}", "get_country"),
     ("/countries/{country_id}/priorities", "get_country_priorities"),
@@ -158,7 +161,7 @@ def test_openapi_document_is_valid(client: TestClient) -> None:
 def test_info_describes_the_api_the_data_and_its_licence(client: TestClient) -> None:
     info = spec(client)["info"]
     assert info["title"] == "Summit API"
-    assert info["version"] == "2026.12.01"
+    assert info["version"] == "2026.12.02"
     assert info["contact"]["name"]
     assert info["license"]["identifier"] == "CC-BY-4.0"
     assert info["license"]["name"]

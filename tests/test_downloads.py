@@ -29,7 +29,8 @@ from tests.support import ROOT, STRONG_ETAG, LiveServer, live_server
 
 RECORDS = [r.collection for r in RESOURCES]
 # pandas' dtype for each Table Schema type (nullable integers: a column may have blanks).
-DTYPES = {"string": "string", "integer": "Int64", "number": "float64"}
+DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+VERSION = "2026.12.02"  # seeds/dataset.toml (issue 19)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_the_database_downloads_and_holds_the_meta_counts(
     status, headers, body = fetch(f"{server.url}/dataset.db")
     assert status == 200
     assert headers["content-type"] == "application/vnd.sqlite3"
-    assert headers["content-disposition"] == 'attachment; filename="summit-2026.12.01.db"'
+    assert headers["content-disposition"] == f'attachment; filename="summit-{VERSION}.db"'
     assert STRONG_ETAG.match(headers["etag"]), headers["etag"]
     assert headers["cache-control"].startswith("public, max-age=")
     assert body == db_path.read_bytes()  # the very file the server reads
@@ -165,7 +166,7 @@ def test_frictionless_validates_the_live_package(server: LiveServer, db_path: Pa
 
 def test_the_package_says_what_it_is(server: LiveServer) -> None:
     descriptor = package(server)
-    assert descriptor["version"] == "2026.12.01"
+    assert descriptor["version"] == VERSION
     assert [lic["name"] for lic in descriptor["licenses"]] == ["CC-BY-4.0"]
     assert "remain the property of their publishers" in descriptor["description"]
     assert descriptor["contributors"]
@@ -268,9 +269,33 @@ def test_agreement_values_are_columns_and_citations_source_ids(client: TestClien
             assert (float(amount) if amount else None) == value["amount"]
             assert row[f"values.{n}.currency"] == (value["currency"] or "")
             assert row[f"values.{n}.qualifier"] == (value["qualifier"] or "")
+            assert row[f"values.{n}.preferred"] == ("true" if value["preferred"] else "false")
         sources = dict.fromkeys(c["source_id"] for c in agreement["sources"])
         assert row["sources"] == "; ".join(sources)
     assert not any("excerpt" in column for column in next(iter(table.values())))
+
+
+def test_a_sum_over_the_preferred_values_counts_each_figure_once(server: LiveServer) -> None:
+    """Issue 19: every claim row says whether it is preferred, so that a `SUM` over the
+    preferred rows counts each fact once: per agreement, one preferred amount a currency
+    (the 58 deals: kt.kz's 24 billion US dollars, not nCa's "nearly 25 billion" as well;
+    the 1.5 billion yuan: Daryo's CNY and USD figures)."""
+    values = rows(fetch(f"{server.url}/datapackage/agreement_values.csv")[2])
+    assert {v["preferred"] for v in values} == {"true", "false"}
+    preferred = [(v["agreement_id"], v["currency"]) for v in values if v["preferred"] == "true"]
+    assert len(preferred) == len(set(preferred))
+    assert all(currency for _, currency in preferred), "a missing figure is never preferred"
+    deals = [
+        (v["amount"], v["currency"])
+        for v in values
+        if v["agreement_id"] == "astana-2025-trade-and-investment-agreements"
+        and v["preferred"] == "true"
+    ]
+    assert [(float(amount), currency) for amount, currency in deals] == [(24e9, "USD")]
+    for table in ("claims", "agreement_claims"):
+        claims = rows(fetch(f"{server.url}/datapackage/{table}.csv")[2])
+        assert claims, table
+        assert {c["preferred"] for c in claims} <= {"true", "false"}, table
 
 
 def test_the_readmes_pandas_snippet_loads_every_table(server: LiveServer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tests.expected import (
     AGREEMENT_SEEDS,
     COUNTRY_SEEDS,
     DATASET,
+    EVENT_SEEDS,
     LEADER_SEEDS,
     PRIORITY_SEEDS,
     RETIRED_COUNTS,
@@ -29,6 +31,13 @@ from tests.expected import (
 from tests.support import cache_of
 
 MIGRATIONS = SEEDS.parent / "migrations"
+VERSION = "2026.12.02"  # seeds/dataset.toml, bumped by issue 19
+
+
+def _change_seeds() -> list[dict[str, object]]:
+    with (SEEDS / "changes.toml").open("rb") as f:
+        changes: list[dict[str, object]] = tomllib.load(f)["changes"]
+    return changes
 
 
 def seed_checksum() -> str:
@@ -44,10 +53,12 @@ def test_index(client: TestClient) -> None:
         "name": "Summit API",
         "description": "A read-only API over a curated, source-backed dataset of the "
         "Central Asia–China summits (Xi'an 2023, Astana 2025).",
-        "dataset_version": "2026.12.01",
+        "dataset_version": VERSION,
         "links": {
             "summits": "/summits",
             "countries": "/countries",
+            "events": "/events",
+            "changes": "/changes",
             "leaders": "/leaders",
             "priorities": "/priorities",
             "agreements": "/agreements",
@@ -97,10 +108,26 @@ def test_meta(client: TestClient) -> None:
             "statements": len(STATEMENT_SEEDS),
             "themes": len(THEME_SEEDS),
             "sources": len(SOURCE_SEEDS),
+            "events": len(EVENT_SEEDS),
         },
         "sources": [
             {"id": s["id"], "name": s["title"], "url": f"/sources/{s['id']}"} for s in SOURCE_SEEDS
         ],
+        "disputed_counts": {
+            name: sum(1 for r in records if "dispute" in r)
+            for name, records in {
+                "sources": SOURCE_SEEDS,
+                "themes": THEME_SEEDS,
+                "countries": COUNTRY_SEEDS,
+                "summits": SUMMIT_SEEDS,
+                "events": EVENT_SEEDS,
+                "leaders": LEADER_SEEDS,
+                "priorities": PRIORITY_SEEDS,
+                "agreements": AGREEMENT_SEEDS,
+                "statements": STATEMENT_SEEDS,
+            }.items()
+        },
+        "change_count": len(_change_seeds()),
         "retired_counts": RETIRED_COUNTS,
         "downloads": {
             "database": "/dataset.db",
@@ -112,14 +139,34 @@ def test_meta(client: TestClient) -> None:
 
 
 def test_meta_counts_retired_ids_apart_from_the_records(client: TestClient) -> None:
-    """The two retired ids (seeds/retired.toml) are counted where they lived, not served."""
+    """The eight retired ids (seeds/retired.toml: two of 2026.12.01, six of issue 19's
+    2026.12.02) are counted where they lived, not served."""
     body = client.get("/meta").json()
     assert body["retired_counts"] == {
         **dict.fromkeys(body["counts"], 0),
-        "priorities": 1,
+        "priorities": 3,
         "agreements": 1,
+        "statements": 4,
     }
     assert set(body["retired_counts"]) == set(body["counts"])
+
+
+def test_meta_counts_the_disputed_records(client: TestClient) -> None:
+    """Issue 19's disputes (notes/seeds19-report.md): the ten Kyrgyz priorities, the
+    trade-wars priority and two Turkmen wordings; the 24 documents, the 58 deals and the
+    1.5 billion yuan; the four Akorda statements, Berdimuhamedow's electricity and Xi's
+    trade wars. Nothing else is disputed, and there are 131 changes to read."""
+    body = client.get("/meta").json()
+    assert body["disputed_counts"] == {
+        **dict.fromkeys(body["counts"], 0),
+        "priorities": 13,
+        "agreements": 3,
+        "statements": 6,
+    }
+    assert body["change_count"] == 131
+    for name in ("priorities", "agreements", "statements"):
+        disputed = client.get(f"/{name}", params={"disputed": "true"}).json()["total"]
+        assert disputed == body["disputed_counts"][name], name
 
 
 def test_meta_counts_match_the_collections(client: TestClient) -> None:
@@ -133,7 +180,7 @@ def test_health(client: TestClient, db_path: Path) -> None:
     body = response.json()
     assert body == {
         "status": "ok",
-        "dataset_version": "2026.12.01",
+        "dataset_version": VERSION,
         "checksum": seed_checksum(),
         "database_sha256": hashlib.sha256(db_path.read_bytes()).hexdigest(),
     }

@@ -82,21 +82,32 @@ def test_unknown_parameter_names_the_accepted_ones(client: TestClient) -> None:
         ("/leaders/sadyr-japarov?expand=country", "fields"),
         (
             "/priorities?q=energy",
-            "country, fields, format, kind, leader, limit, offset, sort, summit, theme",
+            "country, disputed, fields, format, kind, leader, limit, offset, sort, summit, theme",
         ),
         (
             "/agreements?country=kg",
-            "fields, format, kind, limit, offset, party, sort, summit, theme",
+            "disputed, event, fields, format, kind, limit, offset, party, sort, summit, theme",
         ),
         (
             "/statements?leader=xi-jinping",
-            "country, fields, format, kind, limit, offset, sort, speaker, summit",
+            "country, disputed, event, fields, format, kind, limit, offset, sort, speaker, "
+            "speaker_kind, summit",
         ),
         (
             "/countries/kg/priorities?country=kg",
-            "fields, format, kind, limit, offset, sort, summit, theme",
+            "disputed, fields, format, kind, limit, offset, sort, summit, theme",
         ),
         ("/sources?publisher=AsiaNews", "fields, format, kind, limit, offset, sort"),
+        (
+            "/summits/astana-2025/agreements?summit=xian-2023",
+            "disputed, fields, format, kind, limit, offset, party, sort, theme",
+        ),
+        ("/events?country=kz", "fields, format, kind, limit, offset, sort, summit"),
+        ("/events/astana-2025-xi-tokayev-talks?expand=summit", "fields"),
+        (
+            "/changes?field=speaker",
+            "collection, fields, format, limit, offset, record, sort, version",
+        ),
     ],
 )
 def test_unknown_parameter_on_every_kind_of_endpoint(
@@ -136,7 +147,7 @@ def test_422_names_the_parameter_and_what_it_accepts(client: TestClient) -> None
 
 def test_422_names_every_bad_parameter(client: TestClient) -> None:
     body = assert_problem(
-        client.get("/priorities?country=atlantis&theme=tourism&summit=rome-2030"), 422
+        client.get("/priorities?country=atlantis&theme=fisheries&summit=rome-2030"), 422
     )
     assert [e["name"] for e in body["errors"]] == ["country", "theme", "summit"]
     assert body["detail"] == "Invalid parameter(s): country, theme, summit."
@@ -157,6 +168,21 @@ def test_422_on_agreements_and_statements_name_every_bad_filter(client: TestClie
     assert [e["name"] for e in body["errors"]] == ["summit", "party", "theme"]
     body = assert_problem(client.get("/statements?speaker=x&country=y&summit=z"), 422)
     assert sorted(e["name"] for e in body["errors"]) == ["country", "speaker", "summit"]
+
+
+def test_422_names_every_bad_new_filter(client: TestClient) -> None:
+    """Issue 19's filters: `disputed` is a boolean, `speaker_kind` one of the speaker kinds
+    (seeds/README), `event` an event id (seeds/events.toml); each error says what it takes."""
+    body = assert_problem(
+        client.get("/statements?disputed=maybe&event=nowhere&speaker_kind=alien"), 422
+    )
+    assert sorted(e["name"] for e in body["errors"]) == ["disputed", "event", "speaker_kind"]
+    accepted = {e["name"]: e["accepted"] for e in body["errors"]}
+    assert "true" in accepted["disputed"]
+    assert "false" in accepted["disputed"]
+    assert "head-of-state" in accepted["speaker_kind"]
+    assert "analyst" in accepted["speaker_kind"]
+    assert "astana-2025-xi-tokayev-talks" in accepted["event"]
 
 
 def test_overlong_id_is_422_on_the_path(client: TestClient) -> None:

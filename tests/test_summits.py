@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.expected import AGREEMENTS, SUMMITS, by_id, page
+from tests.expected import AGREEMENTS, SUMMITS, Item, by_id, page
 from tests.support import PROBLEM
-
-EMPTY_PAGE = {"items": [], "total": 0, "limit": 50, "offset": 0}
 
 
 def test_list_summits_newest_first(client: TestClient) -> None:
@@ -28,6 +26,42 @@ def test_get_summit_xian_literal(client: TestClient) -> None:
         ("tm", "Turkmenistan", "participant"),
     ]
     primary = "asianews-2025-06-26-astana-summit"
+    nca = "newscentralasia-2025-06-18"
+    teller = "tellerreport-2023-05-19-xian-declaration-text"
+    xinhua = "peoplecn-2023-05-19-xian-summit-declaration-signed"
+    declaration = "newscentralasia-2025-06-20-astana-declaration-text"
+    teller_excerpt = (
+        "On May 2023-5, 18, President Xi Jinping of the People's Republic of China, President "
+        "Tokayev of the Republic of Kazakhstan, President of the Kyrgyz Republic Zaparov, "
+        "President of the Republic of Tajikistan Rahmon, President Berdymukhamedov of "
+        "Turkmenistan, and President of the Republic of Uzbekistan Mirziyoyev jointly held the "
+        "China-Central Asia Summit in Xi'an."
+    )
+    xinhua_excerpt = (
+        "XI'AN, May 19 (Xinhua) -- With concerted efforts, China-Central Asia relations will "
+        "inject strong positive energy into regional peace and stability, Chinese President Xi "
+        "Jinping said Friday when meeting the press following the successful conclusion of the "
+        "China-Central Asia Summit."
+    )
+    teller_citation = {
+        "source_id": teller,
+        "excerpt": teller_excerpt,
+        "url": f"/sources/{teller}",
+        "title": "China-Central Asia Summit Xi'an Declaration",
+        "publisher": "Teller Report (tellerreport.com)",
+        "published": "2023-05-19",
+        "web_url": "https://www.tellerreport.com/news/2023-05-19-xi-an-declaration-of-the-"
+        "china-central-asia-summit-(full-text).S14zlap4Sn.html",
+    }
+    xinhua_citation = {
+        "source_id": xinhua,
+        "excerpt": xinhua_excerpt,
+        "url": f"/sources/{xinhua}",
+        "title": "China-Central Asia relations contribute to regional peace, stability: Xi",
+        "publisher": "People's Daily Online (Xinhua)",
+        "published": "2023-05-19",
+        "web_url": "http://en.people.cn/n3/2023/0519/c90000-20021155.html",
+    }
     assert client.get("/summits/xian-2023").json() == {
         "id": "xian-2023",
         "url": "/summits/xian-2023",
@@ -40,27 +74,66 @@ def test_get_summit_xian_literal(client: TestClient) -> None:
             {"id": cid, "name": name, "url": f"/countries/{cid}", "role": role}
             for cid, name, role in participants
         ],
-        "agreement_count": 0,
+        # issue 19: the Xi'an Declaration, signed on 19 May 2023
+        "agreement_count": 1,
         "agreements_url": "/summits/xian-2023/agreements",
         "sources": [
             {
                 "source_id": primary,
                 "excerpt": "At the second Forum held in Kazakhstan after the one in Xi'an in 2023",
                 "url": f"/sources/{primary}",
+                "title": "Central Asia and Beijing after the Astana summit",
+                "publisher": "AsiaNews",
+                "published": "2025-06-26",
+                "web_url": "https://www.asianews.it/news-en/"
+                "Central-Asia-and-Beijing-after-the-Astana-summit-63374.html",
             },
             {
-                "source_id": primary,
-                "excerpt": "in the ‘Central Asia-China’ format that followed the 2023 summit "
-                "in Xi'an",
-                "url": f"/sources/{primary}",
-            },
-            {
-                "source_id": "newscentralasia-2025-06-18",
+                "source_id": nca,
                 "excerpt": "the summit built on the foundation laid during the inaugural meeting "
                 "in Xi’an, China, in May 2023",
-                "url": "/sources/newscentralasia-2025-06-18",
+                "url": f"/sources/{nca}",
+                "title": "Report: Second China-Central Asia Summit",
+                "publisher": "nCa — News Central Asia",
+                "published": "2025-06-18",
+                "web_url": "https://www.newscentralasia.net/2025/06/18/"
+                "report-second-china-central-asia-summit/",
+            },
+            teller_citation,
+            xinhua_citation,
+            {
+                "source_id": declaration,
+                "excerpt": "1. The Parties highly appreciate the results of the first Summit of "
+                "Heads of State of the Central Asia-China format (May 19, 2023, Xi’an)",
+                "url": f"/sources/{declaration}",
+                "title": "Astana Declaration of the Second Central Asia-China Summit",
+                "publisher": "nCa — News Central Asia (newscentralasia.net)",
+                "published": "2025-06-20",
+                "web_url": "https://www.newscentralasia.net/2025/06/20/"
+                "astana-declaration-of-the-second-central-asia-china-summit/",
             },
         ],
+        # two sources, two different attributes (the day it opened, the day it ended): no
+        # dispute, and neither claim is marked preferred
+        "disputed": False,
+        "dispute": None,
+        "claims": [
+            {
+                "attribute": "opened",
+                "value": "2023-05-18",
+                "preferred": False,
+                "source_id": teller,
+                "excerpt": teller_excerpt,
+            },
+            {
+                "attribute": "concluded",
+                "value": "2023-05-19",
+                "preferred": False,
+                "source_id": xinhua,
+                "excerpt": xinhua_excerpt,
+            },
+        ],
+        "changes_url": "/changes?record=xian-2023",
     }
 
 
@@ -86,18 +159,27 @@ def test_astana_is_hosted_by_kazakhstan(client: TestClient) -> None:
     }
 
 
+def _summits_own(summit_id: str) -> list[Item]:
+    """The summit's agreements, not those of a meeting on its occasion (issue 19: the 24
+    documents of the Xi-Tokayev talks, the 58 deals of the investment forum)."""
+    return [a for a in AGREEMENTS if a["summit"]["id"] == summit_id and a["event"] is None]
+
+
 def test_get_summit_agreements(client: TestClient) -> None:
     response = client.get("/summits/astana-2025/agreements")
     assert response.status_code == 200
-    astana = [a for a in AGREEMENTS if a["summit"]["id"] == "astana-2025"]
-    assert response.json() == page(astana)
-    assert [a["position"] for a in response.json()["items"]] == list(range(1, 10))
+    assert response.json() == page(_summits_own("astana-2025"))
+    assert [a["position"] for a in response.json()["items"]] == [1, 2, 5, 6, 7, 8, 9, 10, 11]
+    ids = {a["id"] for a in response.json()["items"]}
+    assert "astana-2025-intergovernmental-documents" not in ids
+    assert "astana-2025-trade-and-investment-agreements" not in ids
 
 
-def test_xian_has_no_agreements_in_the_dataset(client: TestClient) -> None:
+def test_xian_lists_its_declaration(client: TestClient) -> None:
     response = client.get("/summits/xian-2023/agreements")
     assert response.status_code == 200
-    assert response.json() == EMPTY_PAGE
+    assert response.json() == page(_summits_own("xian-2023"))
+    assert [a["id"] for a in response.json()["items"]] == ["xian-declaration"]
 
 
 def test_summit_agreements_filters(client: TestClient) -> None:
@@ -117,7 +199,7 @@ def test_summit_agreements_filters(client: TestClient) -> None:
 
 
 def test_summit_agreements_paginate(client: TestClient) -> None:
-    astana = [a for a in AGREEMENTS if a["summit"]["id"] == "astana-2025"]
+    astana = _summits_own("astana-2025")
     response = client.get("/summits/astana-2025/agreements?limit=4&offset=4")
     assert response.json() == page(astana, limit=4, offset=4)
     base = "/summits/astana-2025/agreements?limit=4"
