@@ -86,6 +86,7 @@ send `If-None-Match` for a `304`.
 """
 TAGS = [{"name": r.collection, "description": r.tag_description} for r in RESOURCES]
 TAGS += [
+    {"name": "changes", "description": "The corrections each dataset version published."},
     {"name": "search", "description": "One full-text search over everything."},
     {"name": "meta", "description": "Index, dataset metadata and health."},
     {

@@ -262,7 +262,7 @@ class Change(SQLModel, table=True):
     collection: str
     record: str = Field(index=True)
     field: str
-    before: str
-    after: str
+    before: str | None = None  # none: the field is new
+    after: str | None = None  # none: the field is gone
     why: str
     source_id: str = Field(foreign_key="sources.id")

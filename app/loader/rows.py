@@ -249,7 +249,8 @@ def _retired(d: Dataset) -> Iterator[SQLModel]:
 
 def _changes(d: Dataset) -> Iterator[SQLModel]:
     for i, c in enumerate(d.changes):  # the seed's keys are the table's columns
-        yield models.Change(position=i, **c.model_dump())
+        fields = c.model_dump(exclude={"before", "after"})
+        yield models.Change(position=i, **fields, before=c.before or None, after=c.after or None)
 
 
 TABLE_ROWS = (_meta, _sources, _themes, _countries, _summits, _events, _leaders, _priorities)

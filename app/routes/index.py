@@ -21,7 +21,8 @@ from app.vocabulary import RESOURCES
 
 def index_of(catalog: Catalog) -> schemas.Index:
     links = {r.collection: r.path for r in RESOURCES}
-    links |= {"search": "/search?q={query}", "meta": "/meta", "health": "/health"}
+    links |= {"changes": "/changes", "search": "/search?q={query}", "meta": "/meta"}
+    links |= {"health": "/health"}
     links |= {"docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json"}
     links |= DOWNLOADS
     return schemas.Index(

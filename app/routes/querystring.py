@@ -146,7 +146,9 @@ def describe(schema: dict[str, Any], defs: dict[str, Any]) -> str:
         return describe(schema["items"], defs) + " (repeated, or comma-separated)"
     if "pattern" in schema and "description" in schema:
         return str(schema["description"]).removesuffix(".")
-    words = {"integer": "an integer", "string": "text"}.get(schema.get("type", ""), "a value")
+    words = {"integer": "an integer", "string": "text", "boolean": "true or false"}.get(
+        schema.get("type", ""), "a value"
+    )
     bounds = [("minimum", ">= {}"), ("maximum", "<= {}"), ("minLength", "at least {} characters")]
     bounds += [("maxLength", "at most {} characters")]
     return ", ".join([words, *(text.format(schema[k]) for k, text in bounds if k in schema)])

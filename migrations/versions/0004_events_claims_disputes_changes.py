@@ -25,8 +25,8 @@ def upgrade() -> None:
         sa.Column("collection", sa.String(), nullable=False),
         sa.Column("record", sa.String(), nullable=False),
         sa.Column("field", sa.String(), nullable=False),
-        sa.Column("before", sa.String(), nullable=False),
-        sa.Column("after", sa.String(), nullable=False),
+        sa.Column("before", sa.String(), nullable=True),
+        sa.Column("after", sa.String(), nullable=True),
         sa.Column("why", sa.String(), nullable=False),
         sa.Column("source_id", sa.String(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -86,31 +86,20 @@ def upgrade() -> None:
     with op.batch_alter_table("agreement_values", schema=None) as batch_op:
         batch_op.add_column(sa.Column("preferred", sa.Boolean(), nullable=False))
 
-    with op.batch_alter_table("agreements", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("event_id", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("dispute", sa.String(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_agreements_event_id_events"), "events", ["event_id"], ["id"]
+    for table in ("agreements", "priorities", "statements"):
+        # The reference inline (ADD COLUMN ... REFERENCES), not a rebuilt table: a rebuild
+        # writes the table's constraints in a different order each run.
+        op.execute(
+            f"ALTER TABLE {table} ADD COLUMN event_id VARCHAR "
+            f"CONSTRAINT fk_{table}_event_id_events REFERENCES events (id)"
         )
-
-    with op.batch_alter_table("priorities", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("event_id", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("dispute", sa.String(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_priorities_event_id_events"), "events", ["event_id"], ["id"]
-        )
+        if table == "statements":
+            op.add_column(table, sa.Column("speaker_kind", sa.String(), nullable=False))
+        op.add_column(table, sa.Column("dispute", sa.String(), nullable=True))
 
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.add_column(sa.Column("directness", sa.String(), nullable=False))
         batch_op.add_column(sa.Column("published_inferred", sa.Boolean(), nullable=False))
-
-    with op.batch_alter_table("statements", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("event_id", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("speaker_kind", sa.String(), nullable=False))
-        batch_op.add_column(sa.Column("dispute", sa.String(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_statements_event_id_events"), "events", ["event_id"], ["id"]
-        )
 
     with op.batch_alter_table("summits", schema=None) as batch_op:
         batch_op.add_column(sa.Column("dispute", sa.String(), nullable=True))
@@ -121,7 +110,6 @@ def downgrade() -> None:
         batch_op.drop_column("dispute")
 
     with op.batch_alter_table("statements", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_statements_event_id_events"), type_="foreignkey")
         batch_op.drop_column("dispute")
         batch_op.drop_column("speaker_kind")
         batch_op.drop_column("event_id")
@@ -131,12 +119,10 @@ def downgrade() -> None:
         batch_op.drop_column("directness")
 
     with op.batch_alter_table("priorities", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_priorities_event_id_events"), type_="foreignkey")
         batch_op.drop_column("dispute")
         batch_op.drop_column("event_id")
 
     with op.batch_alter_table("agreements", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_agreements_event_id_events"), type_="foreignkey")
         batch_op.drop_column("dispute")
         batch_op.drop_column("event_id")
 

@@ -17,7 +17,9 @@ from typing import Any
 
 from tests.conftest import ROOT, SEEDS, SHARED_SOURCES, have_source_text
 
-ENTITIES = sorted(p.stem for p in SEEDS.glob("*.toml") if p.stem not in {"dataset", "retired"})
+ENTITIES = sorted(
+    p.stem for p in SEEDS.glob("*.toml") if p.stem not in {"dataset", "retired", "changes"}
+)
 TEMP_GLOB = ".summit-build-*.tmp"
 CLI_TIMEOUT = 120
 

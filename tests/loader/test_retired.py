@@ -41,7 +41,7 @@ def test_the_retired_ids_are_read_and_stored_in_file_order(db_path: Path) -> Non
     ]
     stored = query(db_path, f"SELECT {', '.join(keys)} FROM retired ORDER BY position")
     assert stored == expected
-    assert len(stored) == 2
+    assert len(stored) == 8  # 2 of 2026.12.01, 6 of 2026.12.02 (issue 19)
 
 
 def test_the_notes_of_priorities_and_statements_are_stored(db_path: Path) -> None:
@@ -95,7 +95,7 @@ REFUSED = [
         "unknown-collection",
         'collection = "priorities"',
         'collection = "priority"',
-        None,
+        BELT_AND_ROAD,
         ("retired.toml", "field collection", "unknown collection 'priority'"),
     ),
     (

@@ -21,7 +21,9 @@ from app.vocabulary import RESOURCES, PriorityKind, ResourceType, SpeakerKind
 from tests.conftest import PRIMARY_SOURCE, SEEDS, SHARED_SOURCES, have_source_text
 
 PRIMARY_ID = PRIMARY_SOURCE.stem  # "asianews-2025-06-26-astana-summit"
-SEED_FILES = sorted(p.stem for p in SEEDS.glob("*.toml") if p.stem not in {"dataset", "retired"})
+SEED_FILES = sorted(
+    p.stem for p in SEEDS.glob("*.toml") if p.stem not in {"dataset", "retired", "changes"}
+)
 
 # The common romanisations of the source notes, per country (alpha-2, lower case).
 ROMANISATIONS = {
@@ -154,45 +156,42 @@ def test_every_citation_names_a_known_source() -> None:
 # --- content --------------------------------------------------------------------------------
 
 
-def test_kyrgyzstan_has_six_priorities_in_source_order() -> None:
+def test_kyrgyzstan_keeps_the_article_s_six_priorities_beside_his_own() -> None:
+    """The article's six (issue 2) are still records, each disputed against the six key
+    areas Japarov's press service reported (24.kg): nothing the article states is dropped."""
     leader = leader_of("kg")
-    summit = summit_in("Astana")
-    mine = [
-        p
-        for p in records("priorities")
-        if p["leader"] == leader["id"] and p["summit"] == summit["id"]
-    ]
-    mine.sort(key=lambda p: p["position"])
-    assert [p["position"] for p in mine] == list(range(1, 7))
-    titles = [p["title"].lower() for p in mine]
-    for title, keyword in zip(titles, KYRGYZ_PRIORITIES, strict=True):
-        assert keyword in title, (title, keyword)
-    assert {p["kind"] for p in mine} == {"priority"}
+    mine = sorted(
+        (p for p in records("priorities") if p["leader"] == leader["id"]),
+        key=lambda p: p["position"],
+    )
+    assert [p["position"] for p in mine] == list(range(1, len(mine) + 1))
+    titles = " ".join(p["title"].lower() for p in mine)
+    for keyword in KYRGYZ_PRIORITIES:
+        assert keyword.split()[0] in titles, keyword
+    article = [p for p in mine if any(s["source_id"] == PRIMARY_ID for s in p["sources"])]
+    assert len(article) == 6
+    assert all("dispute" in p for p in article)
 
 
-def test_kyrgyz_priorities_follow_the_source_list() -> None:
-    """The list as the source gives it: 'the six priorities ...: a, b, ..., e and f.'"""
+def test_kyrgyz_priorities_follow_the_article_s_list_as_claims() -> None:
+    """The list as the article gives it: 'the six priorities ...: a, b, ..., e and f.'"""
     match = re.search(r"the six priorities for [^:]*: ([^.]*)\.", normalise(primary_text()))
     assert match is not None
     *head, last = match.group(1).split(", ")
     items = [*head, *last.split(" and ")]
     assert len(items) == 6
-    mine = sorted(
-        (p for p in records("priorities") if p["leader"] == leader_of("kg")["id"]),
-        key=lambda p: p["position"],
-    )
-    for priority, item in zip(mine, items, strict=True):
-        first_word = re.findall(r"\w+", priority["title"].lower())[0]
-        assert first_word == item.split()[0].lower(), (priority["title"], item)
 
 
-def test_kazakhstan_states_no_priorities() -> None:
+def test_kazakhstan_states_its_own_priorities_from_direct_sources() -> None:
     leader = leader_of("kz")
-    assert [p["id"] for p in records("priorities") if p["leader"] == leader["id"]] == []
+    mine = [p for p in records("priorities") if p["leader"] == leader["id"]]
+    assert len(mine) >= 7
+    for p in mine:
+        assert all(s["source_id"] != PRIMARY_ID for s in p["sources"]), p["id"]
 
 
 def test_the_58_agreements_keep_each_value_with_its_own_source() -> None:
-    newscentralasia = source_id_by_domain("newscentralasia.net")
+    newscentralasia = "newscentralasia-2025-06-18"
     if have_source_text():
         assert "58 trade and investment agreements" in normalise(primary_text())
     agreement = agreements_where(lambda a: a.get("count") == 58)
@@ -201,40 +200,37 @@ def test_the_58_agreements_keep_each_value_with_its_own_source() -> None:
     assert primary, "the primary source's (missing) value is recorded"
     for value in primary:
         assert "amount" not in value, "the primary source gives no figure"
-        assert "currency" not in value
         assert "over billion" in value["excerpt"]
-    billions = [v for v in values if v.get("amount") == 25_000_000_000]
-    assert billions, "the 25 billion figure is recorded"
-    for value in billions:
-        assert value["source_id"] == newscentralasia
-        assert value["currency"] == "USD"
-        assert value["qualifier"] == "nearly"
-        assert "nearly $25 billion" in value["excerpt"]
-    # no claim anywhere attributes a figure to the primary source's business deals
+        assert value["preferred"] is False
+    nearly = [v for v in values if v.get("amount") == 25_000_000_000]
+    assert [(v["source_id"], v["qualifier"], v["preferred"]) for v in nearly] == [
+        (newscentralasia, "nearly", False)
+    ]
+    assert "nearly $25 billion" in nearly[0]["excerpt"]
+    # kt.kz (the Kazakh Government's press service) is the more direct: it is preferred.
+    kt = [v for v in values if v.get("amount") == 24_000_000_000]
+    assert [(v["currency"], v["preferred"]) for v in kt] == [("USD", True)]
+    assert "24 billion US dollars" in kt[0]["excerpt"]
     assert all(v["source_id"] != PRIMARY_ID for v in values if "amount" in v)
 
 
-def test_the_1_5_billion_yuan_is_a_loan_and_a_grant_each_sourced() -> None:
-    astanatimes = source_id_by_domain("astanatimes.com")
+def test_the_1_5_billion_yuan_is_a_grant_and_the_article_s_loan_is_kept() -> None:
     agreement = agreements_where(
         lambda a: any(
             v.get("amount") == 1_500_000_000 and v.get("currency") == "CNY"
             for v in a.get("values", [])
         )
     )
-    claims = agreement.get("claims", [])
+    claims = [c for c in agreement.get("claims", []) if c["attribute"] == "instrument"]
     loans = [c for c in claims if c["value"] == "loan"]
     grants = [c for c in claims if c["value"] == "grant"]
-    assert len(loans) == 1
-    assert len(grants) == 1
-    assert loans[0]["source_id"] == PRIMARY_ID
+    assert [(c["source_id"], c.get("preferred", False)) for c in loans] == [(PRIMARY_ID, False)]
     assert "loan of 1.5 billion yuan" in loans[0]["excerpt"]
-    assert grants[0]["source_id"] == astanatimes
-    assert "1.5 billion yuan" in grants[0]["excerpt"]
-    assert "grant" in grants[0]["excerpt"]
-    assert loans[0]["attribute"] == grants[0]["attribute"], "two descriptions of the same thing"
+    assert [c for c in grants if c.get("preferred")], "the grant is the preferred claim"
+    assert all("grant" in c["excerpt"] for c in grants)
     cited = {c["source_id"] for c in agreement["sources"]}
-    assert {PRIMARY_ID, astanatimes} <= cited
+    assert {c["source_id"] for c in claims} <= cited
+    assert "dispute" in agreement
 
 
 def test_the_astana_summit_date_cites_a_corroborating_source() -> None:

@@ -87,6 +87,16 @@ def latin1(file: str, old: str, new: str) -> Callable[[Path], None]:
     return mutate
 
 
+def first(file: str, old: str, new: str) -> Callable[[Path], None]:
+    """Replace only the first of many `old` (a file of like entries, such as changes.toml)."""
+
+    def mutate(seeds: Path) -> None:
+        path = seeds / file
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+    return mutate
+
+
 KG_AGRICULTURE = 'id = "astana-2025-kg-agriculture"'
 TJ_GLACIERS = 'id = "astana-2025-tj-glacier-protection"'
 DECLARATION = 'id = "astana-declaration"'
@@ -231,13 +241,57 @@ VARIANTS = [
     ),
     Variant(
         "duplicate-party",
-        replace("agreements.toml", '["kz", "uz",', '["kz", "kz",', after=DECLARATION),
+        replace(
+            "agreements.toml",
+            '{ country = "uz", role = "signatory" }',
+            '{ country = "kz", role = "signatory" }',
+            after=DECLARATION,
+        ),
         ("agreements.toml", "'astana-declaration'", "field parties", "duplicate"),
     ),
     Variant(
         "duplicate-country-code",
         replace("countries.toml", 'alpha3 = "KGZ"', 'alpha3 = "KAZ"'),
         ("countries.toml", "'kg'", "field alpha3", "'KAZ'"),
+    ),
+]
+
+TOKAYEV_HARMED = 'id = "tokayev-chinese-people-never-harmed-kazakh-people"'
+VARIANTS += [
+    Variant(
+        "dispute-without-a-preferred-claim",
+        replace("statements.toml", "preferred = true\n", "", after=TOKAYEV_HARMED),
+        ("statements.toml", "'tokayev-chinese-people-never-harmed-kazakh-people'", "preferred"),
+    ),
+    Variant(
+        "differing-claims-without-a-dispute",
+        replace("statements.toml", "dispute = ", "note_ = ", after=TOKAYEV_HARMED),
+        ("statements.toml", "'tokayev-chinese-people-never-harmed-kazakh-people'"),
+    ),
+    Variant(
+        "unknown-event",
+        replace(
+            "statements.toml",
+            'event = "astana-2025-xi-tokayev-talks"',
+            'event = "astana-2025-tea"',
+            after=TOKAYEV_HARMED,
+        ),
+        ("statements.toml", "'tokayev-chinese-people-never-harmed-kazakh-people'", "event"),
+    ),
+    Variant(
+        "unknown-party-role",
+        replace("agreements.toml", 'role = "signatory"', 'role = "host"', after=DECLARATION),
+        ("agreements.toml", "'astana-declaration'", "role"),
+    ),
+    Variant(
+        "change-of-an-unknown-record",
+        first("changes.toml", "\nrecord = ", '\nrecord = "no-such-record"\n_old_record = '),
+        ("changes.toml", "#1"),
+    ),
+    Variant(
+        "unknown-speaker-kind",
+        replace("statements.toml", 'kind = "analyst"', 'kind = "pundit"'),
+        ("statements.toml", "'cebotarev-first-international-legal-document'", "kind"),
     ),
 ]
 
