@@ -32,7 +32,7 @@ KYRGYZSTAN = {
             "role": "participant",
         },
     ],
-    "priority_count": 6,
+    "priority_count": 10,
     "priorities_url": "/countries/kg/priorities",
     "endorsement_count": 0,
 }
@@ -119,16 +119,23 @@ def test_get_country_priorities_kg(client: TestClient) -> None:
     response = client.get("/countries/kg/priorities")
     assert response.status_code == 200
     assert response.json() == page(priorities_of("kg"))
-    # the six priorities, in the order Japarov gave them
-    assert [p["id"] for p in response.json()["items"]] == [
+    # the six key areas of Japarov's press service (24.kg) in its order, then the article's
+    # other four priorities; every one is disputed between 24.kg and the article
+    items = response.json()["items"]
+    assert [p["id"] for p in items] == [
         "astana-2025-kg-transit-and-transport-guidelines",
         "astana-2025-kg-energy",
+        "astana-2025-kg-finance-and-e-commerce",
+        "astana-2025-kg-education-and-science",
+        "astana-2025-kg-tourism",
+        "astana-2025-kg-security",
         "astana-2025-kg-rare-earth-processing",
         "astana-2025-kg-industrial-development",
         "astana-2025-kg-transport-companies",
         "astana-2025-kg-agriculture",
     ]
-    assert [p["position"] for p in response.json()["items"]] == [1, 2, 3, 4, 5, 6]
+    assert [p["position"] for p in items] == list(range(1, 11))
+    assert all(p["disputed"] for p in items)
     assert "link" not in response.headers
 
 
@@ -169,12 +176,40 @@ def test_tajikistan_endorses_one_of_its_four_records(client: TestClient) -> None
     assert cn["priority_count"] == client.get("/priorities?country=cn").json()["total"]
 
 
-def test_kazakhstan_has_no_stated_priorities(client: TestClient) -> None:
+KAZAKHSTAN_SOURCES = {
+    "astanatimes-2025-06-17-tokayev-summit-address": "official-readout",  # "reported Akorda"
+    "qazinform-2025-06-17-tokayev-long-term-strategy-2026-2030": "agency-report",
+}
+
+
+def test_kazakhstans_priorities_are_tokayevs_from_direct_sources(client: TestClient) -> None:
+    """Issue 19: the host's president gave a full address; his priorities come from The
+    Astana Times (his press service's readout) and Kazinform, never from the analysis."""
+    expected = page(priorities_of("kz"))
     for url in ("/countries/kz/priorities", "/countries/KAZ/priorities"):
         response = client.get(url)
         assert response.status_code == 200
-        assert response.json() == EMPTY_PAGE
-    assert client.get("/countries/kz").json()["priority_count"] == 0
+        assert response.json() == expected
+    items = expected["items"]
+    assert [p["id"] for p in items] == [
+        "astana-2025-kz-joint-ventures-and-exports",
+        "astana-2025-kz-joint-high-tech-production",
+        "astana-2025-kz-agriculture-and-water-saving",
+        "astana-2025-kz-agro-industrial-localisation",
+        "astana-2025-kz-khorgos-cross-border-centre",
+        "astana-2025-kz-reliable-supply-routes",
+        "astana-2025-kz-long-term-strategy-2026-2030",
+        "astana-2025-kz-expert-platform-logistics",
+    ]
+    assert {p["leader"]["id"] for p in items} == {"kassym-jomart-tokayev"}
+    for p in items:
+        assert p["sources"]
+        assert not p["disputed"]
+        for cited in p["sources"]:
+            directness = client.get(cited["url"]).json()["directness"]
+            assert directness == KAZAKHSTAN_SOURCES[cited["source_id"]]  # not the analysis
+    kz = client.get("/countries/kz").json()
+    assert (kz["priority_count"], kz["endorsement_count"]) == (8, 0)
 
 
 def test_country_priorities_filters(client: TestClient) -> None:
@@ -199,7 +234,7 @@ def test_country_priorities_paginate(client: TestClient) -> None:
         '</countries/kg/priorities?limit=2&offset=0>; rel="first", '
         '</countries/kg/priorities?limit=2&offset=0>; rel="prev", '
         '</countries/kg/priorities?limit=2&offset=4>; rel="next", '
-        '</countries/kg/priorities?limit=2&offset=4>; rel="last"'
+        '</countries/kg/priorities?limit=2&offset=8>; rel="last"'
     )
 
 
