@@ -33,16 +33,22 @@ def test_get_leader_japarov_literal(client: TestClient) -> None:
         "aliases": ["Sadyr Zhaparov", "Sadyr Žaparov", "Zhaparov", "Žaparov", "Japarov"],
         "title": "President",
         "country": {"id": "kg", "name": "Kyrgyzstan", "url": "/countries/kg"},
-        "priority_count": 6,
-        "endorsement_count": 0,
+        # the article's six and 24.kg's four more
+        "priority_count": 10,
         "sources": [
             {
                 "source_id": "asianews-2025-06-26-astana-summit",
                 "excerpt": "Kyrgyz leader Sadyr Žaparov then outlined the six priorities for "
                 "regional relations with China",
                 "url": "/sources/asianews-2025-06-26-astana-summit",
+                "title": "Central Asia and Beijing after the Astana summit",
+                "publisher": "AsiaNews",
+                "published": "2025-06-26",
+                "web_url": "https://www.asianews.it/news-en/Central-Asia-and-Beijing-after-the-"
+                "Astana-summit-63374.html",
             }
         ],
+        "endorsement_count": 0,
     }
 
 
@@ -59,8 +65,12 @@ def test_leaders_by_country(client: TestClient, country: str) -> None:
     assert response.json() == page([by_id(LEADERS)["sadyr-japarov"]])
 
 
-def test_tokayev_states_no_priorities(client: TestClient) -> None:
-    assert client.get("/leaders/kassym-jomart-tokayev").json()["priority_count"] == 0
+def test_tokayev_now_has_priorities_from_the_direct_sources(client: TestClient) -> None:
+    """The article gives Tokayev none; The Astana Times, Kazinform and others give him eight."""
+    tokayev = client.get("/leaders/kassym-jomart-tokayev").json()
+    assert (tokayev["priority_count"], tokayev["endorsement_count"]) == (8, 0)
+    listed = client.get("/priorities?leader=kassym-jomart-tokayev&limit=100").json()["items"]
+    assert [p["kind"] for p in listed].count("proposal") == 1
 
 
 def test_a_leaders_endorsements_are_counted_apart(client: TestClient) -> None:

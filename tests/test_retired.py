@@ -45,14 +45,42 @@ def test_the_retired_agreement_names_the_authors_statement(client: TestClient) -
     assert response.headers["link"] == f'<{successor}>; rel="successor-version"'
 
 
-@pytest.mark.parametrize("r", RETIRED_SEEDS, ids=[r["id"] for r in RETIRED_SEEDS])
-def test_every_retired_id_is_gone_its_successor_served(client: TestClient, r: Any) -> None:
+MOVED = [r for r in RETIRED_SEEDS if r.get("successor_collection") != r["collection"]]
+RENAMED_IN_PLACE = [r for r in RETIRED_SEEDS if r.get("successor_collection") == r["collection"]]
+
+
+def test_the_seeds_retire_both_ways() -> None:
+    assert (len(RETIRED_SEEDS), len(MOVED), len(RENAMED_IN_PLACE)) == (8, 3, 5)
+
+
+@pytest.mark.parametrize("r", MOVED, ids=[r["id"] for r in MOVED])
+def test_every_moved_id_is_gone_its_successor_served(client: TestClient, r: Any) -> None:
     url = f"/{r['collection']}/{r['id']}"
-    body = assert_problem(client.get(url), 410)
+    response = client.get(url, follow_redirects=False)
+    body = assert_problem(response, 410)
     successor = f"/{r['successor_collection']}/{r['successor']}"
     assert (body["instance"], r["reason"] in body["detail"]) == (url, True)
+    assert response.headers["link"] == f'<{successor}>; rel="successor-version"'
     assert client.get(successor).status_code == 200
     assert r["id"] not in ids(f"/{r['collection']}?limit=200", client)
+
+
+@pytest.mark.parametrize("r", RENAMED_IN_PLACE, ids=[r["id"] for r in RENAMED_IN_PLACE])
+def test_every_id_renamed_in_its_collection_redirects(client: TestClient, r: Any) -> None:
+    url = f"/{r['collection']}/{r['id']}"
+    response = client.get(f"{url}?fields=id", follow_redirects=False)
+    assert (response.status_code, response.content) == (301, b"")
+    location = f"/{r['collection']}/{r['successor']}?fields=id"
+    assert response.headers["location"] == location
+    assert client.get(location).json() == {"id": r["successor"]}
+    assert r["id"] not in ids(f"/{r['collection']}?limit=200", client)
+
+
+def test_the_tokayev_statements_take_the_ids_once_given_to_xi(client: TestClient) -> None:
+    response = client.get("/statements/xi-no-political-conditions-on-cooperation")
+    assert response.history[0].status_code == 301
+    assert str(response.url).endswith("/statements/tokayev-china-never-sets-political-conditions")
+    assert response.json()["speaker"]["id"] == "kassym-jomart-tokayev"
 
 
 def test_an_id_never_published_is_still_404(client: TestClient) -> None:
@@ -61,7 +89,11 @@ def test_an_id_never_published_is_still_404(client: TestClient) -> None:
 
 def test_meta_counts_the_retired_ids(client: TestClient) -> None:
     counts = client.get("/meta").json()["retired_counts"]
-    assert {k: v for k, v in counts.items() if v} == {"priorities": 1, "agreements": 1}
+    assert {k: v for k, v in counts.items() if v} == {
+        "priorities": 3,
+        "agreements": 1,
+        "statements": 4,
+    }
 
 
 # --- the document ----------------------------------------------------------------------------
@@ -90,8 +122,25 @@ def test_the_document_declares_410_with_a_real_answer(
 
 
 def test_no_410_where_nothing_was_retired(client: TestClient) -> None:
-    for path in ("/countries/{country_id}", "/statements/{statement_id}"):
-        assert not {"301", "410"} & set(operation(client, path)["responses"]), path
+    assert not {"301", "410"} & set(operation(client, "/countries/{country_id}")["responses"])
+
+
+def test_the_document_declares_301_only_where_a_record_was_renamed(client: TestClient) -> None:
+    declared = {
+        path: {"301", "410"} & set(operation(client, path)["responses"])
+        for path in (
+            "/priorities/{priority_id}",
+            "/agreements/{agreement_id}",
+            "/statements/{statement_id}",
+        )
+    }
+    assert declared == {
+        "/priorities/{priority_id}": {"301", "410"},
+        "/agreements/{agreement_id}": {"410"},
+        "/statements/{statement_id}": {"301"},
+    }
+    moved = operation(client, "/statements/{statement_id}")["responses"]["301"]
+    assert moved["headers"] == {"Location": {"$ref": "#/components/headers/Location"}}
 
 
 # --- a renamed record and a record gone for good, in a copy of the seeds -------------------

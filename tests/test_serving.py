@@ -4,6 +4,7 @@ file, its parent stays small, and every start-up failure is one line and an exit
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -73,9 +74,12 @@ def other_seeds(tmp_path: Path) -> Path:
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     dataset = seeds / "dataset.toml"
-    dataset.write_text(
-        dataset.read_text().replace('version = "2026.12.01"', 'version = "2026.12.02"')
-    )
+    text = dataset.read_text()
+    current = re.search(r'^version = "([^"]+)"$', text, re.MULTILINE)
+    assert current is not None, "seeds/dataset.toml names its version"
+    changed = text.replace(current.group(0), 'version = "2099.01.01"')
+    assert changed != text
+    dataset.write_text(changed)
     return seeds
 
 

@@ -27,25 +27,53 @@ def test_get_astana_times_literal(client: TestClient) -> None:
         "id": "astanatimes-2025-06-18",
         "url": "/sources/astanatimes-2025-06-18",
         "kind": "corroborating",
+        "directness": "agency-report",
         "title": "China, Central Asia sign treaty, outline new paths for cooperation",
         "author": None,
         "publisher": "The Astana Times",
         "published": "2025-06-18",
+        "published_inferred": False,
         "section": None,
         "web_url": "https://astanatimes.com/2025/06/china-central-asia-sign-treaty-outline-"
         "new-paths-for-cooperation/",
         "note": "Cited for the official name of the treaty and for the 1.5 billion yuan, which "
-        "it describes as a grant (the primary source calls it a loan). Excerpts use the wording "
-        "recorded in the project's source notes; the full text is not held.",
-        # summit, treaty and the 1.5 billion (one citation, two values, two claims)
-        "citation_count": 7,
+        "it describes as a grant (the primary source calls it a loan).",
+        # the summit, the treaty, the 1.5 billion (one citation, two values, two claims) and
+        # two statements
+        "citation_count": 9,
     }
 
 
 def test_unknown_publication_date_is_null(client: TestClient) -> None:
     body = client.get("/sources/sr-center-2025-06-17").json()
-    assert body["published"] is None
-    assert body["citation_count"] == 1
+    assert (body["published"], body["published_inferred"]) == (None, False)
+    assert (body["directness"], body["citation_count"]) == ("analysis", 2)
+
+
+@pytest.mark.parametrize(
+    ("source_id", "published"),
+    [
+        ("anewz-2025-06-16-china-kazakhstan-24-agreements-sectors", "2025-06-16"),
+        ("astanatimes-2025-06-17-tokayev-summit-address", "2025-06-17"),
+        ("tribune-2025-06-17-xi-tariff-wars-no-winners", "2025-06-17"),
+        ("cislegislation-2025-06-17-treaty-eternal-good-neighborliness-text", "2025-06-17"),
+    ],
+)
+def test_an_inferred_publication_date_says_so(
+    client: TestClient, source_id: str, published: str
+) -> None:
+    body = client.get(f"/sources/{source_id}").json()
+    assert (body["published"], body["published_inferred"]) == (published, True)
+
+
+def test_only_those_dates_are_inferred(client: TestClient) -> None:
+    body = client.get("/sources?limit=100").json()
+    assert [s["id"] for s in body["items"] if s["published_inferred"]] == [
+        "anewz-2025-06-16-china-kazakhstan-24-agreements-sectors",
+        "astanatimes-2025-06-17-tokayev-summit-address",
+        "tribune-2025-06-17-xi-tariff-wars-no-winners",
+        "cislegislation-2025-06-17-treaty-eternal-good-neighborliness-text",
+    ]
 
 
 def test_related_sources_cite_nothing(client: TestClient) -> None:
@@ -56,7 +84,7 @@ def test_related_sources_cite_nothing(client: TestClient) -> None:
     assert all(s["citation_count"] == 0 for s in related)
 
 
-@pytest.mark.parametrize(("kind", "count"), [("primary", 1), ("corroborating", 3)])
+@pytest.mark.parametrize(("kind", "count"), [("primary", 1), ("corroborating", 26), ("related", 5)])
 def test_filter_by_kind(client: TestClient, kind: str, count: int) -> None:
     body = client.get(f"/sources?kind={kind}").json()
     assert body == page([s for s in SOURCES if s["kind"] == kind])
