@@ -1,9 +1,12 @@
 # Two commands from nothing but python3 and make:
-#   make run   - set up, build the database from seeds/, serve on :8000
-#   make test  - set up, lint, type-check, run every test
+#   make run   - set up what serving needs, build the database from seeds/, serve on :8000
+#   make test  - set up with the dev tools too, lint, type-check, run every test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+# What serving needs (`pip install -e .`), then the dev extras on top, only for test and lint.
+SERVE_STAMP := $(VENV)/.installed-serve
 STAMP := $(VENV)/.installed
 DB := data/summit.db
 SEEDS := $(wildcard seeds/*.toml)
@@ -14,13 +17,17 @@ SOURCES_OPTION := $(if $(wildcard $(SOURCES)/.),--sources $(SOURCES))
 
 .PHONY: run test lint db openapi bench soak clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(SERVE_STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PIP) -e .
+	touch $@
+
+$(STAMP): $(SERVE_STAMP)
+	$(PIP) -e '.[dev]'
 	touch $@
 
 # Rebuilt when missing or older than any seed file or migration.
-$(DB): $(STAMP) $(SEEDS) $(MIGRATIONS)
+$(DB): $(SERVE_STAMP) $(SEEDS) $(MIGRATIONS)
 	$(BIN)/summit-api load --db $@ $(SOURCES_OPTION)
 
 db: $(DB)
