@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -50,8 +50,20 @@ _COMPRESSIBLE = frozenset(
 # security headers and CORS's `access-control-*`, which layers inside set on every response.
 _NOT_MODIFIED_KEEP = frozenset((b"content-location", b"expires")) | SECURITY_HEADER_NAMES
 
-# path, normalised query, CSV?, gzip?, values of the `key_headers`
-Key = tuple[str, str, bool, bool, tuple[bytes | None, ...]]
+
+class Key(NamedTuple):
+    """What selects a stored response."""
+
+    path: str
+    query: str  # normalised: app/edge/negotiation.py
+    csv: bool
+    gzip: bool
+    key_values: tuple[bytes | None, ...]  # the values of the cache's `key_headers`
+
+
+# A Key made by tuple's own constructor: NamedTuple's generated __new__ is a Python frame,
+# which would cost every hit about a tenth of its time.
+_new_key = tuple.__new__
 
 
 def _compressible(content_type: bytes) -> bool:
@@ -145,12 +157,15 @@ class HttpCache:
                 accept_encoding = _joined(accept_encoding, value)
             elif name == b"if-none-match":
                 if_none_match = _joined(if_none_match, value)
-        key: Key = (
-            scope["path"],
-            normalise_query(scope["query_string"]),
-            prefers_csv(accept),
-            accept_encoding is not None and accepts_gzip(accept_encoding),
-            tuple(map(key_values.get, self.key_headers)) if key_values is not None else (),
+        key = _new_key(
+            Key,
+            (
+                scope["path"],
+                normalise_query(scope["query_string"]),
+                prefers_csv(accept),
+                accept_encoding is not None and accepts_gzip(accept_encoding),
+                tuple(map(key_values.get, self.key_headers)) if key_values is not None else (),
+            ),
         )
         entry = self.store.get(key)
         if entry is None:
@@ -176,7 +191,7 @@ class HttpCache:
         inner = dict(scope)
         inner["method"] = "GET"
         headers = [(n, v) for n, v in scope["headers"] if n not in _WITHHELD]
-        headers.append((b"accept", CSV if key[2] else JSON))
+        headers.append((b"accept", CSV if key.csv else JSON))
         inner["headers"] = headers
         extensions = scope.get("extensions")
         if extensions and "http.response.pathsend" in extensions:
@@ -226,7 +241,7 @@ class HttpCache:
     def _admit(self, key: Key) -> bool:
         """Whether the response for `key` may be stored, as far as the key goes (the response
         itself may still refuse, see _build)."""
-        if any(v is not None and len(v) > MAX_MEMO_KEY for v in key[4]):
+        if any(v is not None and len(v) > MAX_MEMO_KEY for v in key.key_values):
             return False
         return self.store.admit(key)
 
@@ -261,7 +276,7 @@ class HttpCache:
             headers.append((name, value))
         # sha256 (128 bits kept): see bench/README.md for why not blake2b.
         digest = hashlib.sha256(content_type + b"\n" + body).hexdigest()[:32]
-        gzip_it = key[3] and not encoded and len(body) >= MIN_GZIP_SIZE
+        gzip_it = key.gzip and not encoded and len(body) >= MIN_GZIP_SIZE
         if gzip_it and _compressible(content_type):
             body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             etag = f'"{digest}-gz"'.encode()
@@ -273,6 +288,6 @@ class HttpCache:
             validators.append((b"cache-control", self.cache_control))
         headers += [(b"content-length", str(len(body)).encode()), *validators]
         not_modified += validators
-        key_bytes = len(key[0]) + len(key[1]) + sum(len(value or b"") for value in key[4])
+        key_bytes = len(key.path) + len(key.query) + sum(len(v or b"") for v in key.key_values)
         entry = make_entry(headers, not_modified, body, etag, key_bytes)
         return entry, storable and self.store.fits(entry)
