@@ -15,7 +15,7 @@ MIGRATIONS := $(wildcard migrations/*.py migrations/versions/*.py)
 SOURCES ?= ../shared/sources
 SOURCES_OPTION := $(if $(wildcard $(SOURCES)/.),--sources $(SOURCES))
 
-.PHONY: run test lint db openapi bench soak clean
+.PHONY: run test lint db openapi bench soak mutate clean
 
 $(SERVE_STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,5 +56,18 @@ bench: $(STAMP)
 soak: $(STAMP)
 	$(BIN)/python -m bench.soak
 
+# Mutation testing of one module with its mirrored tests (or TESTS="a.py b.py"), e.g.
+#   make mutate MODULE=app/edge/store.py
+# in a scratch copy (.mutate/), whose setup.cfg names what mutmut mutates and runs.
+MIRROR = $(dir $(patsubst app/%,tests/%,$(MODULE)))test_$(notdir $(MODULE))
+TESTS ?= $(firstword $(wildcard $(MIRROR)) tests/test_$(notdir $(MODULE)))
+mutate: $(STAMP)
+	@test -f "$(MODULE)" || { echo "usage: make mutate MODULE=app/edge/store.py [TESTS=...]"; exit 2; }
+	rm -rf .mutate && mkdir .mutate && cp -r app tests seeds migrations pyproject.toml .mutate/
+	printf '[mutmut]\nsource_paths = app\nonly_mutate = %s\npytest_add_cli_args_test_selection =\n' \
+	    '$(MODULE)' > .mutate/setup.cfg
+	for t in $(TESTS); do printf '    %s\n' "$$t" >> .mutate/setup.cfg; done
+	cd .mutate && ../$(BIN)/mutmut run; ../$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .mutate

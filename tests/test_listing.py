@@ -270,6 +270,65 @@ def test_unknown_sort_is_a_422_listing_the_allowed(
     assert all(f in listed and f"-{f}" in listed for f in allowed)
 
 
+# --- paging --------------------------------------------------------------------------------
+# The six countries in seed order: kz, uz, kg, tj, tm, cn (seeds/countries.toml).
+
+
+def link(limit: int, offset: int, rel: str, path: str = "/countries", query: str = "") -> str:
+    return f'<{path}?{query}limit={limit}&offset={offset}>; rel="{rel}"'
+
+
+@pytest.mark.parametrize(
+    ("limit", "offset", "ids", "links"),
+    [
+        # One page, exactly full: no Link.
+        (6, 0, ["kz", "uz", "kg", "tj", "tm", "cn"], None),
+        (7, 0, ["kz", "uz", "kg", "tj", "tm", "cn"], None),
+        # The first of two pages.
+        (5, 0, ["kz", "uz", "kg", "tj", "tm"], [(0, "first"), (5, "next"), (5, "last")]),
+        # Offset 1: prev is the first page (never below 0), last starts at 4.
+        (2, 1, ["uz", "kg"], [(0, "first"), (0, "prev"), (3, "next"), (4, "last")]),
+        # offset + limit == total: the last page, exactly full, and no next.
+        (3, 3, ["tj", "tm", "cn"], [(0, "first"), (0, "prev"), (3, "last")]),
+        # A whole page from offset 1: it ends at the total.
+        (6, 1, ["uz", "kg", "tj", "tm", "cn"], [(0, "first"), (0, "prev"), (0, "last")]),
+        # Past the end: an empty page that still links back.
+        (2, 6, [], [(0, "first"), (4, "prev"), (4, "last")]),
+        (1, 5, ["cn"], [(0, "first"), (4, "prev"), (5, "last")]),
+    ],
+)
+def test_pages_of_the_countries(
+    client: TestClient, limit: int, offset: int, ids: list[str], links: list[tuple[int, str]] | None
+) -> None:
+    response = client.get(f"/countries?limit={limit}&offset={offset}")
+    body = response.json()
+    assert [item["id"] for item in body["items"]] == ids
+    assert (body["total"], body["limit"], body["offset"]) == (6, limit, offset)
+    assert response.headers["x-total-count"] == "6"
+    expected = None if links is None else ", ".join(link(limit, o, rel) for o, rel in links)
+    assert response.headers.get("link") == expected
+
+
+def test_an_empty_result_past_offset_0_links_to_its_only_page(client: TestClient) -> None:
+    """Kazakhstan's leader states no priority: total 0, and the links stay at offset 0."""
+    response = client.get("/priorities?country=kz&offset=1")
+    assert response.json() == {"items": [], "total": 0, "limit": 50, "offset": 1}
+    query = "country=kz&"
+    expected = [link(50, 0, rel, "/priorities", query) for rel in ("first", "prev", "last")]
+    assert response.headers["link"] == ", ".join(expected)
+
+
+def test_links_keep_the_other_parameters_in_the_clients_order(client: TestClient) -> None:
+    response = client.get("/countries?sort=-name&offset=2&fields=id&limit=2")
+    # By name, descending: Uzbekistan, Turkmenistan, Tajikistan, Kyrgyzstan, Kazakhstan, China.
+    assert [item["id"] for item in response.json()["items"]] == ["tj", "kg"]
+    query = "sort=-name&fields=id&"
+    expected = [(0, "first"), (0, "prev"), (4, "next"), (4, "last")]
+    assert response.headers["link"] == ", ".join(
+        link(2, o, rel, "/countries", query) for o, rel in expected
+    )
+
+
 # --- CSV -----------------------------------------------------------------------------------
 
 
@@ -360,7 +419,7 @@ def get_csv(client: TestClient, path: str, params: Params, via: str) -> Any:
             redirect = client.get(path, params={**params, "format": "csv"}, follow_redirects=False)
         assert redirect.status_code == 303, redirect.text
         assert redirect.headers["location"] == table_location(path, params)
-        assert "accept" in redirect.headers["vary"].lower()
+        assert redirect.headers["vary"] == "Accept, Origin"
         response = client.get(redirect.headers["location"])
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
