@@ -64,10 +64,11 @@ TESTS ?= $(firstword $(wildcard $(MIRROR)) tests/test_$(notdir $(MODULE)))
 mutate: $(STAMP)
 	@test -f "$(MODULE)" || { echo "usage: make mutate MODULE=app/edge/store.py [TESTS=...]"; exit 2; }
 	rm -rf .mutate && mkdir .mutate && cp -r app tests seeds migrations pyproject.toml .mutate/
-	printf '[mutmut]\nsource_paths = app\nonly_mutate = %s\npytest_add_cli_args_test_selection =\n' \
+	printf '[mutmut]\nsource_paths = app\nonly_mutate = %s\nalso_copy =\n    seeds\n    migrations\n' \
 	    '$(MODULE)' > .mutate/setup.cfg
+	printf 'pytest_add_cli_args_test_selection =\n' >> .mutate/setup.cfg
 	for t in $(TESTS); do printf '    %s\n' "$$t" >> .mutate/setup.cfg; done
-	cd .mutate && ../$(BIN)/mutmut run; ../$(BIN)/mutmut results
+	cd .mutate && ../$(BIN)/mutmut run && ../$(BIN)/mutmut results
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .mutate

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.edge import negotiation
 from app.edge.negotiation import (
     accepts_gzip,
     etag_matches,
@@ -12,6 +13,16 @@ from app.edge.negotiation import (
     prefers_csv,
     query_names,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> None:
+    """Every test parses anew: a memo filled earlier (by another test, or by mutmut's parent
+    process before it forks a mutant's run) would answer instead of the code under test."""
+    for value in vars(negotiation).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
 
 # --- the query string --------------------------------------------------------------------
 
@@ -40,6 +51,7 @@ PARSED = [
     (b"a=b=c", "a=b%3Dc"),
     (b"b=1;a=2", "b=1%3Ba%3D2"),  # `;` separates nothing
     (b"q=%FF", "q=%EF%BF%BD"),  # invalid UTF-8 is U+FFFD
+    (b"b=%31&a=2&a=%31", "a=2&a=1&b=1"),  # sorted by name only: a repeated name keeps its order
 ]
 
 
@@ -122,6 +134,9 @@ def test_query_names() -> None:
         ("text/csv;q=0.000001", True),
         ("text/csv;q=abc", False),
         ("text/csv, \u2603", True),  # not Latin-1: replaced, not an error
+        ("text/csv;q=0=1", False),  # the value is everything after the first `=`
+        ("application/json;q=-1", False),  # CSV's own q must be above zero
+        ("*/*;q=0.9, text/*;q=0.5, application/json;q=0.7", False),  # text/* beats */*
     ],
 )
 def test_prefers_csv(accept: str | bytes | None, csv: bool) -> None:
@@ -147,6 +162,7 @@ def test_etag_matches() -> None:
     assert not etag_matches(b'W/"abc', etag)
     assert not etag_matches(b'WW/"abc"', etag)
     assert etag_matches(b'"x" ,\tW/"abc"', etag)
+    assert etag_matches(b'"x","abc"', etag)
     assert not etag_matches(b"", etag)
     assert not etag_matches(b'"x",' * 5000 + b'"abc"', etag)  # beyond what is read
 
@@ -160,6 +176,8 @@ def test_accepts_gzip() -> None:
     assert not accepts_gzip(b"gzip;q=0, *")
     assert not accepts_gzip(b"*;q=0")
     assert not accepts_gzip(b"identity, br")
+    assert accepts_gzip(b"br") is False
+    assert accepts_gzip(b"gzip") is True
     assert not accepts_gzip(b"br;q=1, " * 600 + b"gzip")  # beyond the 4096 bytes read
     assert accepts_gzip(b"gzip, " + b"br;q=1, " * 600)
     assert accepts_gzip(b"deflate, x-gzip;q=0.5")

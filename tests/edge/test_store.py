@@ -32,6 +32,7 @@ def test_an_entrys_size_counts_key_body_headers_and_overhead() -> None:
     assert two.size == 400 + 0 + 0 + 2 * 100 + 27 + 8  # a 304's header is counted 8 more
     assert two.headers == tuple(headers)
     assert two.not_modified_headers == ((b"etag", b'"e"'),)
+    assert (two.body, two.etag) == (b"", b'"e"')
 
 
 # --- the store on its own ----------------------------------------------------------------
