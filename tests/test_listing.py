@@ -329,6 +329,29 @@ def test_links_keep_the_other_parameters_in_the_clients_order(client: TestClient
     )
 
 
+def test_a_canonical_link_comes_first_then_the_pages(client: TestClient) -> None:
+    """An alias (KGZ) answers with its canonical path and pages of the path as asked for;
+    Kyrgyzstan's leader gave six priorities."""
+    response = client.get("/countries/KGZ/priorities?limit=2")
+    pages = [(0, "first"), (2, "next"), (4, "last")]
+    expected = ['</countries/kg/priorities>; rel="canonical"']
+    expected += [link(2, o, rel, "/countries/KGZ/priorities") for o, rel in pages]
+    assert response.headers["link"] == ", ".join(expected)
+
+
+def test_an_item_by_an_alias_links_its_canonical_path(client: TestClient) -> None:
+    response = client.get("/countries/KGZ")
+    assert response.headers["link"] == '</countries/kg>; rel="canonical"'
+    assert response.headers["content-type"] == "application/json"
+    assert "link" not in client.get("/countries/kg").headers
+
+
+def test_a_single_json_document_is_json(client: TestClient) -> None:
+    response = client.get("/meta")
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["counts"]["countries"] == 6
+
+
 # --- CSV -----------------------------------------------------------------------------------
 
 
@@ -509,6 +532,23 @@ def test_the_csv_header_does_not_depend_on_the_data(client: TestClient) -> None:
     assert empty_header == header
     filtered, _ = parse_csv(get_csv(client, "/priorities", {"country": "tj"}, "format").text)
     assert filtered == header
+
+
+def test_an_empty_csv_page_says_no_rows(client: TestClient) -> None:
+    response = client.get("/countries.csv?offset=6")
+    assert response.headers["x-rows"] == "*/6"
+    assert response.headers["x-total-count"] == "6"
+    assert response.text.count("\r\n") == 1  # the header alone
+
+
+def test_claims_are_one_group_of_columns_when_no_row_has_more(client: TestClient) -> None:
+    """No row: one group (`values.1.…`), no second; `fields=values` keeps every column of
+    the group, whose names have dots of their own."""
+    response = client.get("/agreements.csv?fields=id&fields=values&limit=1&offset=1000")
+    header = (
+        "id,values.1.amount,values.1.currency,values.1.qualifier,values.1.note,values.1.source_id"
+    )
+    assert response.text == header + "\r\n"
 
 
 @pytest.mark.parametrize(
