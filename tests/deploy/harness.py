@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +109,33 @@ def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None)
     result = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True
     )
-    out = result.stdout
+    return _parse_wrk(result.stdout)
+
+
+def wrk_until(
+    url: str,
+    done: Callable[[], bool],
+    *,
+    max_seconds: int,
+    connections: int,
+    script: Path | None = None,
+) -> WrkResult:
+    """wrk (2 threads) until `done()` or `max_seconds`, then SIGINT: wrk stops and prints
+    its summary, which is parsed."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{max_seconds}s", "--timeout", "5s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    process = subprocess.Popen([*command, url], stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + max_seconds
+    while process.poll() is None and time.monotonic() < deadline and not done():
+        time.sleep(0.2)
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=30)
+    return _parse_wrk(out)
+
+
+def _parse_wrk(out: str) -> WrkResult:
     requests = re.search(r"(\d+) requests in", out)
     assert requests, out
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
