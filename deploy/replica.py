@@ -11,6 +11,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+# What the stack, the rollout, the image's HEALTHCHECK and the k8s probes all ask.
+HEALTH = "/health"
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 
@@ -34,7 +36,7 @@ def start(port: int, env: dict[str, str] | None = None) -> subprocess.Popen[byte
 def health(url: str, timeout: float = 1.0) -> dict[str, Any] | None:
     """`url`/health's JSON when it answers 200, else None."""
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:
+        with urllib.request.urlopen(f"{url}{HEALTH}", timeout=timeout) as response:
             if response.status == 200:
                 answer: dict[str, Any] = json.loads(response.read())
                 return answer
@@ -56,7 +58,7 @@ def wait_healthy(
             return answer
         time.sleep(0.1)
     wanted = f" with database_sha256 {sha256}" if sha256 else ""
-    raise ReplicaFailed(f"{name} did not answer {url}/health{wanted} in {STARTUP_TIMEOUT}s")
+    raise ReplicaFailed(f"{name} did not answer {url}{HEALTH}{wanted} in {STARTUP_TIMEOUT}s")
 
 
 def stop(process: subprocess.Popen[bytes], sig: int) -> None:

@@ -41,14 +41,17 @@ def render(
     limit_conn: int = 64,
     nofile: int = 16384,
     connections: int = 8192,
+    access_log: str | None = None,
 ) -> str:
-    """deploy/nginx.conf with its @...@ values filled in."""
+    """deploy/nginx.conf with its @...@ values filled in (the access log: PREFIX/access.log
+    unless given)."""
     # max_fails=0: nginx never marks a replica unavailable, so a restart (or a crash) of one
     # can never make another look dead; a refused or reset request goes to the next one.
     servers = "\n".join(f"        server {r} max_fails=0;" for r in replicas)
     values = {
         "PREFIX": str(prefix),
         "LISTEN": listen,
+        "ACCESS_LOG": access_log or f"{prefix}/access.log",
         "UPSTREAM_SERVERS": servers,
         "UPSTREAM_TRIES": str(len(replicas)),
         "LIMIT_CONN": str(limit_conn),
