@@ -31,6 +31,7 @@ from deploy import replica, rollout
 from deploy.replica import ReplicaFailed
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf"
+SHM = Path("/dev/shm")
 
 
 def render(
@@ -42,9 +43,12 @@ def render(
     nofile: int = 16384,
     connections: int = 8192,
     access_log: str | None = None,
+    cache: Path | None = None,
+    by_origin: bool = False,
 ) -> str:
     """deploy/nginx.conf with its @...@ values filled in (the access log: PREFIX/access.log
-    unless given)."""
+    and the cache PREFIX/cache unless given). `by_origin`: the replicas answer each origin
+    its own (CORS_ORIGINS a list, not `*`), so the cache keys on Origin too."""
     # max_fails=0: nginx never marks a replica unavailable, so a restart (or a crash) of one
     # can never make another look dead; a refused or reset request goes to the next one.
     servers = "\n".join(f"        server {r} max_fails=0;" for r in replicas)
@@ -52,6 +56,8 @@ def render(
         "PREFIX": str(prefix),
         "LISTEN": listen,
         "ACCESS_LOG": access_log or f"{prefix}/access.log",
+        "CACHE": str(cache or prefix / "cache"),
+        "CACHE_KEY_ORIGIN": " $http_origin" if by_origin else "",
         "UPSTREAM_SERVERS": servers,
         "UPSTREAM_TRIES": str(len(replicas)),
         "LIMIT_CONN": str(limit_conn),
@@ -107,27 +113,42 @@ class Stack:
             replica.stop(process, signal.SIGTERM)
 
 
-def _own_prefix(prefix: Path, user: str) -> tuple[int | None, int | None]:
-    """nginx never runs as root here: started by root, it runs as `user` in a prefix it owns."""
+def _own(paths: list[Path], user: str) -> tuple[int | None, int | None]:
+    """nginx never runs as root here: started by root, it runs as `user` in dirs it owns."""
     if os.geteuid() != 0:
         return None, None
     entry = pwd.getpwnam(user)
-    for path in [prefix, *prefix.rglob("*")]:
-        os.chown(path, entry.pw_uid, entry.pw_gid)
+    for top in paths:
+        for path in [top, *top.rglob("*")]:
+            os.chown(path, entry.pw_uid, entry.pw_gid)
     return entry.pw_uid, entry.pw_gid
 
 
-def main(argv: list[str] | None = None) -> int:
+def _tmpfs_cache() -> Path | None:
+    """A new directory for nginx's cache on /dev/shm (a tmpfs), where there is one."""
+    if SHM.is_dir() and os.access(SHM, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="summit-nginx-cache-", dir=SHM))
+    return None
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="deploy.stack", description=__doc__.split("\n")[0])
     parser.add_argument("--listen", default="127.0.0.1:8080", help="nginx's address")
     parser.add_argument("--replicas", default="8001,8002", help="the replicas' loopback ports")
     parser.add_argument("--prefix", type=Path, help="nginx's prefix (default: a new temp dir)")
+    parser.add_argument(
+        "--cache", type=Path, help="nginx's cache (default: a new dir on /dev/shm, else PREFIX)"
+    )
     parser.add_argument("--limit-conn", type=int, default=64, help="requests per client address")
     parser.add_argument("--nginx", default="nginx")
     parser.add_argument("--user", default="nobody", help="nginx's user when started as root")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
-        database = load_settings().database_path
+        settings = load_settings()
     except ConfigurationError as exc:
         log(f"cannot start: {exc}")
         return 2
@@ -139,15 +160,19 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, lambda signum, _: rollouts.append(signum))
 
     ports = [int(p) for p in args.replicas.split(",")]
-    own_prefix = args.prefix is None
     prefix: Path = args.prefix or Path(tempfile.mkdtemp(prefix="summit-nginx-"))
     prefix.mkdir(parents=True, exist_ok=True)
+    cache = args.cache or _tmpfs_cache()
     conf = prefix / "nginx.conf"
     upstreams = [f"127.0.0.1:{p}" for p in ports]
-    conf.write_text(render(prefix, args.listen, upstreams, limit_conn=args.limit_conn), "utf-8")
-    uid, gid = _own_prefix(prefix, args.user)
+    by_origin = "*" not in settings.cors_origins
+    text = render(
+        prefix, args.listen, upstreams, limit_conn=args.limit_conn, cache=cache, by_origin=by_origin
+    )
+    conf.write_text(text, "utf-8")
+    uid, gid = _own([prefix] + ([cache] if cache else []), args.user)
 
-    stack = Stack(prefix, args.listen, database)
+    stack = Stack(prefix, args.listen, settings.database_path)
     nginx: subprocess.Popen[bytes] | None = None
     status = 0
     try:
@@ -161,15 +186,17 @@ def main(argv: list[str] | None = None) -> int:
         replica.wait_healthy(f"http://{args.listen}", nginx, "nginx")
         (prefix / "stack.pid").write_text(f"{os.getpid()}\n", "utf-8")
         pids = ", ".join(f":{port} pid {p.pid}" for port, p in stack.replicas.items())
-        log(f"ready: nginx on http://{args.listen} (pid {nginx.pid}, prefix {prefix}); {pids}")
+        where = f"prefix {prefix}, cache {cache or prefix / 'cache'}"
+        log(f"ready: nginx on http://{args.listen} (pid {nginx.pid}, {where}); {pids}")
         status = _supervise(stack, nginx, stopping, rollouts)
     except ReplicaFailed as exc:
         log(f"cannot start: {exc}")
         status = 1
     finally:
         stack.stop(nginx)
-        if own_prefix:
-            shutil.rmtree(prefix, ignore_errors=True)
+        for own, path in ((args.prefix is None, prefix), (args.cache is None, cache)):
+            if own and path is not None:
+                shutil.rmtree(path, ignore_errors=True)
     if stopping:
         log(f"stopped on signal {stopping[0]}")
     return status

@@ -27,6 +27,18 @@ class Stack:
     nginx: int
     replicas: dict[int, int]  # port -> pid
     log: Path
+    cache: Path
+
+    def cache_keys(self) -> list[str]:
+        """The key of every entry in nginx's cache (each file's `KEY:` line)."""
+        keys = []
+        for path in self.cache.rglob("*"):
+            if path.is_file():
+                head = path.read_bytes()[:4096]
+                found = re.search(rb"\nKEY: ([^\n]*)\n", head)
+                if found:
+                    keys.append(found[1].decode("latin-1"))
+        return keys
 
     def access_log(self) -> list[str]:
         return (self.prefix / "access.log").read_text("utf-8").splitlines()
@@ -56,7 +68,8 @@ def running_stack(db_path: Path, log_path: Path, env: dict[str, str]) -> Iterato
             ready = _wait_ready(process, log_path)
             pids = {int(p): int(pid) for p, pid in re.findall(r":(\d+) pid (\d+)", ready)}
             nginx = int(re.search(r"\(pid (\d+),", ready).group(1))  # type: ignore[union-attr]
-            yield Stack(f"http://127.0.0.1:{port}", prefix, nginx, pids, log_path)
+            cache = Path(re.search(r", cache (\S+)\);", ready)[1])  # type: ignore[index]
+            yield Stack(f"http://127.0.0.1:{port}", prefix, nginx, pids, log_path, cache)
         finally:
             process.send_signal(signal.SIGTERM)
             try:

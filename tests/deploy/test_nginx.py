@@ -93,6 +93,54 @@ def test_gzip_passes_through_once(stack: Stack) -> None:
     assert gz.content == plain.content  # httpx decoded it: compressed once, not twice
 
 
+# Five browsers' Accept (Chrome, Firefox, Safari, curl, fetch() asking for JSON).
+BROWSER_ACCEPTS = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8,image/webp",
+    "*/*",
+    "application/json",
+)
+# The ways browsers spell "gzip, please", and two that mean "no gzip".
+ENCODINGS = {
+    "gzip, deflate, br, zstd": "gzip",
+    "gzip, deflate, br": "gzip",
+    "gzip": "gzip",
+    "identity": None,
+    "br;q=1.0, gzip;q=0": None,
+}
+
+
+def test_one_cache_entry_per_url_and_encoding(stack: Stack) -> None:
+    """100 origins x 5 browsers' Accept x 5 spellings of Accept-Encoding, for a collection
+    and an item: nginx keeps two entries per URL (gzip and identity), and each answer is
+    the encoding asked for, allowing any origin. A client preferring CSV still gets its
+    303, never a cached JSON answer."""
+    urls = ("/countries/kg/priorities", "/countries/kg")  # both gzip-worthy (>= 500 bytes)
+    with httpx.Client(base_url=stack.base, trust_env=False) as http:
+        for n in range(100):
+            for i, accept in enumerate(BROWSER_ACCEPTS):
+                encoding = list(ENCODINGS)[(n + i) % len(ENCODINGS)]
+                for url in urls:
+                    headers = {
+                        "Origin": f"https://site{n}.example",
+                        "Accept": accept,
+                        "Accept-Encoding": encoding,
+                    }
+                    answer = http.get(url, headers=headers)
+                    assert answer.status_code == 200
+                    assert answer.headers.get("content-encoding") == ENCODINGS[encoding]
+                    assert answer.headers["access-control-allow-origin"] == "*"
+        csv = http.get(urls[0], headers={"Accept": "text/csv"})
+    assert csv.status_code == 303
+    assert csv.headers["location"] == f"{urls[0]}.csv"
+    keys = [key for key in stack.cache_keys() if " " in key and key.split()[0] in urls]
+    by_url = sorted(keys)
+    figure(f"cache entries for 2 URLs x 100 origins x 5 Accept x 5 Accept-Encoding: {by_url}")
+    assert by_url == sorted([f"{url} gzip" for url in urls] + [f"{url} " for url in urls])
+
+
 def test_a_killed_replica_costs_no_request(db_path: Path, tmp_path: Path) -> None:
     """wrk, 16 connections for 8 s of never-repeating URLs; one replica is SIGKILLed at 3 s."""
     with running_stack(db_path, tmp_path / "stack.log", {}) as stack:
