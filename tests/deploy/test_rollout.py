@@ -220,6 +220,7 @@ def test_a_replica_killed_mid_rollout_costs_no_502_once_its_sibling_is_up(
         result = under_load(stack, rollout)
         new = served(stack)
         steps = progress(stack)
+        time.sleep(0.5)  # past the access log's flush (250 ms)
         rows = answers(stack)
     back = next(t for t, m in steps if m.startswith(f":{first} serves the new file"))
     failed = Counter(status for _, _, status in rows if status != 200)
