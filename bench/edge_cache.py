@@ -70,7 +70,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 60) ->
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"exited with {process.returncode}: {process.args} (see stack.log)")
+            raise SystemExit(f"exited with {process.returncode}: {process.args!r} (see stack.log)")
         try:
             get(url)
             return
