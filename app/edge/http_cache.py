@@ -29,7 +29,6 @@ from app.edge.store import Entry, Header, Store, make_entry
 
 MIN_GZIP_SIZE = 500
 GZIP_LEVEL = 6
-VARY_TOKENS = ("Accept", "Accept-Encoding")
 # Request headers the app never sees: this layer answers revalidation itself and serves
 # whole representations; it passes Accept reduced to the one media type it selects.
 _CONDITIONAL = frozenset((b"if-none-match", b"if-modified-since", b"if-range", b"range"))
@@ -110,7 +109,11 @@ class HttpCache:
 
     `key_headers`: request headers whose values also select the response, for layers inside
     the cache that vary on them (`("origin",)` with CORS inside). A value longer than
-    MAX_MEMO_KEY bytes makes the response uncacheable."""
+    MAX_MEMO_KEY bytes makes the response uncacheable.
+
+    `Vary` names only what changes the bytes: what the app's own `Vary` names (a collection:
+    `Accept`, which may make it a 303 to its CSV), `Accept-Encoding` where a gzip variant
+    exists, and the `key_headers`."""
 
     def __init__(
         self,
@@ -124,6 +127,7 @@ class HttpCache:
     ) -> None:
         self.app = app
         self.key_headers = tuple(name.lower().encode("latin-1") for name in key_headers)
+        self.key_vary = ", ".join(name.title() for name in key_headers).encode("latin-1")
         self.cache_control = cache_control.encode("latin-1")
         self.store: Store[Key] = Store(max_entries, max_bytes, admit_on_second=admit_on_second)
         self.hits = 0
@@ -251,7 +255,7 @@ class HttpCache:
         """The entry for the app's 200, and whether it may be stored."""
         content_type = b""
         encoded = own_cache_control = False
-        vary = list(VARY_TOKENS)
+        vary: list[str] = []
         headers: list[Header] = []
         not_modified: list[Header] = []
         for raw_name, raw_value in app_headers:
@@ -276,14 +280,19 @@ class HttpCache:
             headers.append((name, value))
         # sha256 (128 bits kept): see bench/README.md for why not blake2b.
         digest = hashlib.sha256(content_type + b"\n" + body).hexdigest()[:32]
-        gzip_it = key.gzip and not encoded and len(body) >= MIN_GZIP_SIZE
-        if gzip_it and _compressible(content_type):
+        has_gzip = not encoded and len(body) >= MIN_GZIP_SIZE and _compressible(content_type)
+        if has_gzip:
+            _merge_vary(vary, b"Accept-Encoding")
+        _merge_vary(vary, self.key_vary)
+        if has_gzip and key.gzip:
             body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             etag = f'"{digest}-gz"'.encode()
             headers.append((b"content-encoding", b"gzip"))
         else:
             etag = f'"{digest}"'.encode()
-        validators = [(b"etag", etag), (b"vary", ", ".join(vary).encode("latin-1"))]
+        validators = [(b"etag", etag)]
+        if vary:
+            validators.append((b"vary", ", ".join(vary).encode("latin-1")))
         if not own_cache_control:
             validators.append((b"cache-control", self.cache_control))
         headers += [(b"content-length", str(len(body)).encode()), *validators]

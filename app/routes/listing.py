@@ -118,7 +118,8 @@ def page_response(request: Request, items: Items, q: Any, canonical: str | None 
     links = _links(
         canonical_link(canonical), pagination_links(request, len(ordered), q.limit, q.offset)
     )
-    headers = {"X-Total-Count": str(len(ordered)), **links}
+    # Vary: the same URL answers 303 to its CSV for a client preferring text/csv (as_table).
+    headers = {"X-Total-Count": str(len(ordered)), "Vary": "Accept", **links}
     return Response(body, media_type="application/json", headers=headers)
 
 
