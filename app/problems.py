@@ -164,16 +164,14 @@ async def _problem(request: Request, exc: Exception) -> Response:
 
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    # Starlette's 404 for an unknown path; its 405 never comes: the edge answers every method
+    # but GET, HEAD and OPTIONS first (app/edge/limits.py).
     status = exc.status_code
-    headers = dict(exc.headers or {})
     if status == 404:
         detail = f"No resource at {request.url.path[:200]!r}. GET / lists the collections."
-    elif status == 405:
-        detail = f"Method {request.method} is not allowed. This API is read-only."
-        headers["Allow"] = ALLOWED_METHODS
     else:
         detail = str(exc.detail)
-    return problem_response(problem(status, detail, request.url.path), headers)
+    return problem_response(problem(status, detail, request.url.path), dict(exc.headers or {}))
 
 
 async def _moved(request: Request, exc: Exception) -> Response:

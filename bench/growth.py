@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `app`, `bench` and `tests
     sys.path.insert(0, str(ROOT))
 
 from bench import growth_probe, synthetic  # noqa: E402
-from bench.run import (  # noqa: E402
+from bench.servers import (  # noqa: E402
     BIN,
     RESULTS,
     Server,

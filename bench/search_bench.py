@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `app` and `tests` importa
     sys.path.insert(0, str(ROOT))
 
 from app import loader  # noqa: E402
-from app.dataset.db import open_readonly  # noqa: E402
+from app.dataset.db import open_snapshot, read_snapshot  # noqa: E402
 from app.dataset.search import search as run_search  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.settings import Settings  # noqa: E402
@@ -146,7 +146,7 @@ async def main(repeat: int) -> int:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             plain, _ = await time_requests(client, queries, repeat, {"Accept-Encoding": "identity"})
             gzipped, _ = await time_requests(client, queries, repeat, {"Accept-Encoding": "gzip"})
-        db = open_readonly(db_path)
+        db = open_snapshot(read_snapshot(db_path))
         direct = time_calls(lambda q: run_search(db, q), queries, repeat)
         db.close()
 

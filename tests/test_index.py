@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
 from app import loader
-from app.dataset.db import open_readonly, probe
+from app.dataset.db import open_snapshot, probe, read_snapshot
 from tests.expected import (
     AGREEMENT_SEEDS,
     COUNTRY_SEEDS,
@@ -203,7 +203,7 @@ def test_health_is_never_cached(client: TestClient) -> None:
 def test_health_queries_every_table_and_the_search_index(db_path: Path, tmp_path: Path) -> None:
     """The probe /health runs fails on a database missing what requests read (here, with
     the file's FTS index gone)."""
-    db = open_readonly(db_path)
+    db = open_snapshot(read_snapshot(db_path))
     probe(db)
     db.close()
     broken = sqlite3.connect(":memory:")

@@ -18,13 +18,14 @@ import re
 import tomllib
 from collections import defaultdict
 from functools import cmp_to_key
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, build
 from tests.support import PROBLEM, assert_problem
 
 Params = dict[str, Any]
@@ -287,6 +288,90 @@ def test_unknown_sort_is_a_422_listing_the_allowed(
     assert all(f in listed and f"-{f}" in listed for f in allowed)
 
 
+# --- paging --------------------------------------------------------------------------------
+# The six countries in seed order: kz, uz, kg, tj, tm, cn (seeds/countries.toml).
+
+
+def link(limit: int, offset: int, rel: str, path: str = "/countries", query: str = "") -> str:
+    return f'<{path}?{query}limit={limit}&offset={offset}>; rel="{rel}"'
+
+
+@pytest.mark.parametrize(
+    ("limit", "offset", "ids", "links"),
+    [
+        # One page, exactly full: no Link.
+        (6, 0, ["kz", "uz", "kg", "tj", "tm", "cn"], None),
+        (7, 0, ["kz", "uz", "kg", "tj", "tm", "cn"], None),
+        # The first of two pages.
+        (5, 0, ["kz", "uz", "kg", "tj", "tm"], [(0, "first"), (5, "next"), (5, "last")]),
+        # Offset 1: prev is the first page (never below 0), last starts at 4.
+        (2, 1, ["uz", "kg"], [(0, "first"), (0, "prev"), (3, "next"), (4, "last")]),
+        # offset + limit == total: the last page, exactly full, and no next.
+        (3, 3, ["tj", "tm", "cn"], [(0, "first"), (0, "prev"), (3, "last")]),
+        # A whole page from offset 1: it ends at the total.
+        (6, 1, ["uz", "kg", "tj", "tm", "cn"], [(0, "first"), (0, "prev"), (0, "last")]),
+        # Past the end: an empty page that still links back.
+        (2, 6, [], [(0, "first"), (4, "prev"), (4, "last")]),
+        (1, 5, ["cn"], [(0, "first"), (4, "prev"), (5, "last")]),
+    ],
+)
+def test_pages_of_the_countries(
+    client: TestClient, limit: int, offset: int, ids: list[str], links: list[tuple[int, str]] | None
+) -> None:
+    response = client.get(f"/countries?limit={limit}&offset={offset}")
+    body = response.json()
+    assert [item["id"] for item in body["items"]] == ids
+    assert (body["total"], body["limit"], body["offset"]) == (6, limit, offset)
+    assert response.headers["x-total-count"] == "6"
+    expected = None if links is None else ", ".join(link(limit, o, rel) for o, rel in links)
+    assert response.headers.get("link") == expected
+
+
+def test_an_empty_result_past_offset_0_links_to_its_only_page(client: TestClient) -> None:
+    """Kazakhstan's leader states no priority: total 0, and the links stay at offset 0."""
+    response = client.get("/priorities?country=kz&offset=1")
+    assert response.json() == {"items": [], "total": 0, "limit": 50, "offset": 1}
+    query = "country=kz&"
+    expected = [link(50, 0, rel, "/priorities", query) for rel in ("first", "prev", "last")]
+    assert response.headers["link"] == ", ".join(expected)
+
+
+def test_links_keep_the_other_parameters_in_the_clients_order(client: TestClient) -> None:
+    response = client.get("/countries?sort=-name&offset=2&fields=id&limit=2")
+    # By name, descending: Uzbekistan, Turkmenistan, Tajikistan, Kyrgyzstan, Kazakhstan, China.
+    assert [item["id"] for item in response.json()["items"]] == ["tj", "kg"]
+    query = "sort=-name&fields=id&"
+    expected = [(0, "first"), (0, "prev"), (4, "next"), (4, "last")]
+    assert response.headers["link"] == ", ".join(
+        link(2, o, rel, "/countries", query) for o, rel in expected
+    )
+
+
+def test_a_canonical_link_comes_first_then_the_pages(client: TestClient) -> None:
+    """An alias (KGZ) answers with its canonical path and pages of the path as asked for;
+    Kyrgyzstan's leader gave six priorities."""
+    response = client.get("/countries/KGZ/priorities?limit=2")
+    pages = [(0, "first"), (2, "next"), (4, "last")]
+    expected = ['</countries/kg/priorities>; rel="canonical"']
+    expected += [link(2, o, rel, "/countries/KGZ/priorities") for o, rel in pages]
+    assert response.headers["link"] == ", ".join(expected)
+
+
+def test_an_item_by_an_alias_links_its_canonical_path(db_path: Path) -> None:
+    # An app of its own, its response cache off: the code answers, not a stored response.
+    with TestClient(build(db_path, response_cache_entries=0)) as fresh:
+        response = fresh.get("/countries/KGZ")
+        assert response.headers["link"] == '</countries/kg>; rel="canonical"'
+        assert response.headers["content-type"] == "application/json"
+        assert "link" not in fresh.get("/countries/kg").headers
+
+
+def test_a_single_json_document_is_json(client: TestClient) -> None:
+    response = client.get("/meta")
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["counts"]["countries"] == 6
+
+
 # --- CSV -----------------------------------------------------------------------------------
 
 
@@ -379,7 +464,7 @@ def get_csv(client: TestClient, path: str, params: Params, via: str) -> Any:
             redirect = client.get(path, params={**params, "format": "csv"}, follow_redirects=False)
         assert redirect.status_code == 303, redirect.text
         assert redirect.headers["location"] == table_location(path, params)
-        assert "accept" in redirect.headers["vary"].lower()
+        assert redirect.headers["vary"] == "Accept"
         response = client.get(redirect.headers["location"])
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -478,6 +563,23 @@ def test_the_csv_header_does_not_depend_on_the_data(client: TestClient) -> None:
     filtered, _ = parse_csv(get_csv(client, "/priorities", {"country": "tj"}, "format").text)
     assert shape(filtered) == shape(header)
     assert "claims.2.attribute" in header, "the Kyrgyz priorities keep two claims or more"
+
+
+def test_an_empty_csv_page_says_no_rows(client: TestClient) -> None:
+    response = client.get("/countries.csv?offset=6")
+    assert response.headers["x-rows"] == "*/6"
+    assert response.headers["x-total-count"] == "6"
+    assert response.text.count("\r\n") == 1  # the header alone
+
+
+def test_claims_are_one_group_of_columns_when_no_row_has_more(client: TestClient) -> None:
+    """No row: one group (`values.1.…`), no second; `fields=values` keeps every column of
+    the group, whose names have dots of their own."""
+    response = client.get("/agreements.csv?fields=id&fields=values&limit=1&offset=1000")
+    header = (
+        "id,values.1.amount,values.1.currency,values.1.qualifier,values.1.note,values.1.source_id"
+    )
+    assert response.text == header + "\r\n"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from app.dataset.db import open_readonly
+from app.dataset.db import open_snapshot, read_snapshot
 from app.dataset.search import search as run_search
 from app.vocabulary import ResourceType
 from tests.support import assert_problem
@@ -98,7 +98,7 @@ RESOURCES = [
 @pytest.fixture(scope="module")
 def search_db(db_path: Path) -> Iterator[sqlite3.Connection]:
     """The real database, opened as the app opens it."""
-    conn = open_readonly(db_path)
+    conn = open_snapshot(read_snapshot(db_path))
     yield conn
     conn.close()
 

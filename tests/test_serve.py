@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.dataset.db import DatabaseUnavailable, open_readonly
+from app.dataset.db import DatabaseUnavailable, open_snapshot, read_snapshot
 from app.main import create_app
 from app.settings import Settings
 from tests.expected import page, priorities_of
@@ -144,7 +144,7 @@ def test_the_serving_connection_cannot_write(db_path: Path, tmp_path: Path) -> N
     shutil.copyfile(db_path, copy)
     digest = hashlib.sha256(copy.read_bytes()).hexdigest()
     app = create_app(Settings(database_url=f"sqlite:///{copy}"))
-    db = open_readonly(copy)  # the serving side's one way of opening the file
+    db = open_snapshot(read_snapshot(copy))  # the serving side's one way of opening the file
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         db.execute("UPDATE countries SET name = 'Kirghizia' WHERE id = 'kg'")
     with pytest.raises(sqlite3.OperationalError, match="readonly"):

@@ -8,7 +8,7 @@ bytes, made once). Search is the exception: it queries the FTS5 index per reques
 import sqlite3
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app import schemas
 from app.dataset import represent
@@ -69,53 +69,59 @@ def retired_of(conn: sqlite3.Connection) -> dict[str, dict[str, Retired]]:
     return retired
 
 
-@dataclass(frozen=True)
 class Catalog:
     """The dataset's representations, in their documented orders, with look-ups."""
 
-    info: schemas.DatasetInfo
-    countries: list[schemas.Country]
-    leaders: list[schemas.Leader]
-    summits: list[schemas.Summit]
-    events: list[schemas.Event]
-    priorities: list[schemas.Priority]
-    agreements: list[schemas.Agreement]
-    statements: list[schemas.Statement]
-    themes: list[schemas.ThemeDetail]
-    sources: list[schemas.Source]
-    retired: dict[str, dict[str, Retired]]
-    changes: list[schemas.Change]
-    # sha256 of the database file's bytes as this process read them (its snapshot).
-    database_sha256: str = ""
-    theme_rows: list[schemas.Theme] = field(init=False)
-    by_id: dict[str, dict[str, Record]] = field(init=False)
-    country_keys: dict[str, str] = field(init=False)
-    # The indexes the nested collections filter by, so their cost does not grow with the data.
-    priorities_by_country: dict[str, list[schemas.Priority]] = field(init=False)
-    agreements_by_summit: dict[str, list[schemas.Agreement]] = field(init=False)
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        info: schemas.DatasetInfo,
+        countries: list[schemas.Country],
+        leaders: list[schemas.Leader],
+        summits: list[schemas.Summit],
+        events: list[schemas.Event],
+        priorities: list[schemas.Priority],
+        agreements: list[schemas.Agreement],
+        statements: list[schemas.Statement],
+        themes: list[schemas.ThemeDetail],
+        sources: list[schemas.Source],
+        retired: dict[str, dict[str, Retired]],
+        changes: list[schemas.Change],
+        database_sha256: str = "",
+    ) -> None:
+        self.info = info
+        self.countries = countries
+        self.leaders = leaders
+        self.summits = summits
+        self.events = events
+        self.priorities = priorities
+        self.agreements = agreements
+        self.statements = statements
+        self.themes = themes
+        self.sources = sources
+        self.retired = retired
+        self.changes = changes
+        # sha256 of the database file's bytes as this process read them (its snapshot).
+        self.database_sha256 = database_sha256
         # The list form of a theme is the detail without its grouping.
-        themes = [schemas.Theme(**t.model_dump(exclude={"by_country"})) for t in self.themes]
-        object.__setattr__(self, "theme_rows", themes)
-        by_id: dict[str, dict[str, Record]] = {
+        self.theme_rows = [schemas.Theme(**t.model_dump(exclude={"by_country"})) for t in themes]
+        self.by_id: dict[str, dict[str, Record]] = {
             r.collection: {item.id: item for item in self.collection(r.collection)}
             for r in RESOURCES
         }
-        object.__setattr__(self, "by_id", by_id)
-        keys = {
-            fold(key): c.id for c in self.countries for key in (c.id, c.alpha3, c.numeric, c.name)
+        self.country_keys = {
+            fold(key): c.id for c in countries for key in (c.id, c.alpha3, c.numeric, c.name)
         }
-        object.__setattr__(self, "country_keys", keys)
-        by_country: dict[str, list[schemas.Priority]] = {c.id: [] for c in self.countries}
-        for p in self.priorities:
-            by_country[p.country.id].append(p)
-        object.__setattr__(self, "priorities_by_country", by_country)
-        by_summit: dict[str, list[schemas.Agreement]] = {s.id: [] for s in self.summits}
-        for a in self.agreements:
+        # The indexes the nested collections filter by, so their cost does not grow with the data.
+        self.priorities_by_country: dict[str, list[schemas.Priority]] = {
+            c.id: [] for c in countries
+        }
+        for p in priorities:
+            self.priorities_by_country[p.country.id].append(p)
+        self.agreements_by_summit: dict[str, list[schemas.Agreement]] = {s.id: [] for s in summits}
+        for a in agreements:
             if a.event is None:  # a meeting's outcome on the summit's occasion is not its own
-                by_summit[a.summit.id].append(a)
-        object.__setattr__(self, "agreements_by_summit", by_summit)
+                self.agreements_by_summit[a.summit.id].append(a)
 
     def collection(self, name: str) -> Sequence[Record]:
         records: Sequence[Record] = getattr(self, name)

@@ -135,11 +135,6 @@ def open_snapshot(snapshot: Snapshot) -> sqlite3.Connection:
     return conn
 
 
-def open_readonly(path: Path, expected_sha256: str | None = None) -> sqlite3.Connection:
-    """The file at `path`, read once into a private, checked, read-only in-memory copy."""
-    return open_snapshot(read_snapshot(path, expected_sha256))
-
-
 def check(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a file that is not intact or lacks what the serving side reads."""
     try:

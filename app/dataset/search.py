@@ -57,7 +57,7 @@ def fts_query(q: str) -> str | None:
     return " AND ".join(terms)
 
 
-def _html_snippet(raw: str) -> str:
+def html_snippet(raw: str) -> str:
     """The snippet as HTML: the text escaped, the matched words in <mark>…</mark>."""
     return html.escape(raw, quote=False).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
@@ -81,7 +81,7 @@ def search(
             type=r["type"],
             id=r["id"],
             title=r["title"],
-            snippet=_html_snippet(r["snippet"]),
+            snippet=html_snippet(r["snippet"]),
             url=r["url"],
             score=round(r["score"], 6),
         )

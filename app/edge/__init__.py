@@ -19,8 +19,10 @@ DOCS_ASSETS = "/static-offline-docs/"
 
 def edge(app: FastAPI, inner: ASGIApp, settings: Settings) -> ASGIApp:
     """`inner` (the app's own stack) behind the edge; CORS runs inside the cache, so the cache
-    keys on Origin too. The docs, their assets and the OpenAPI document are fixed files."""
+    keys on Origin too, unless every origin gets the same `*`. The docs, their assets and
+    the OpenAPI document are fixed files."""
     fixed = frozenset(path for path in (*DOCS_PATHS, app.openapi_url) if path)
+    by_origin = "*" not in settings.cors_origins
     return RequestLimits(
         HttpCache(
             with_headers(inner, settings.cors_origins),
@@ -28,7 +30,7 @@ def edge(app: FastAPI, inner: ASGIApp, settings: Settings) -> ASGIApp:
             max_bytes=settings.response_cache_bytes,
             cache_control=f"public, max-age={settings.cache_max_age}, "
             f"stale-while-revalidate={settings.cache_stale_while_revalidate}",
-            key_headers=("origin",),
+            key_headers=("origin",) if by_origin else (),
         ),
         wrap=lambda answers: with_headers(answers, settings.cors_origins),
         fixed_paths=fixed,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,7 +29,6 @@ from app.edge.store import Entry, Header, Store, make_entry
 
 MIN_GZIP_SIZE = 500
 GZIP_LEVEL = 6
-VARY_TOKENS = ("Accept", "Accept-Encoding")
 # Request headers the app never sees: this layer answers revalidation itself and serves
 # whole representations; it passes Accept reduced to the one media type it selects.
 _CONDITIONAL = frozenset((b"if-none-match", b"if-modified-since", b"if-range", b"range"))
@@ -50,8 +49,20 @@ _COMPRESSIBLE = frozenset(
 # security headers and CORS's `access-control-*`, which layers inside set on every response.
 _NOT_MODIFIED_KEEP = frozenset((b"content-location", b"expires")) | SECURITY_HEADER_NAMES
 
-# path, normalised query, CSV?, gzip?, values of the `key_headers`
-Key = tuple[str, str, bool, bool, tuple[bytes | None, ...]]
+
+class Key(NamedTuple):
+    """What selects a stored response."""
+
+    path: str
+    query: str  # normalised: app/edge/negotiation.py
+    csv: bool
+    gzip: bool
+    key_values: tuple[bytes | None, ...]  # the values of the cache's `key_headers`
+
+
+# A Key made by tuple's own constructor: NamedTuple's generated __new__ is a Python frame,
+# which would cost every hit about a tenth of its time.
+_new_key = tuple.__new__
 
 
 def _compressible(content_type: bytes) -> bool:
@@ -98,7 +109,11 @@ class HttpCache:
 
     `key_headers`: request headers whose values also select the response, for layers inside
     the cache that vary on them (`("origin",)` with CORS inside). A value longer than
-    MAX_MEMO_KEY bytes makes the response uncacheable."""
+    MAX_MEMO_KEY bytes makes the response uncacheable.
+
+    `Vary` names only what changes the bytes: what the app's own `Vary` names (a collection:
+    `Accept`, which may make it a 303 to its CSV), `Accept-Encoding` where a gzip variant
+    exists, and the `key_headers`."""
 
     def __init__(
         self,
@@ -112,6 +127,7 @@ class HttpCache:
     ) -> None:
         self.app = app
         self.key_headers = tuple(name.lower().encode("latin-1") for name in key_headers)
+        self.key_vary = ", ".join(name.title() for name in key_headers).encode("latin-1")
         self.cache_control = cache_control.encode("latin-1")
         self.store: Store[Key] = Store(max_entries, max_bytes, admit_on_second=admit_on_second)
         self.hits = 0
@@ -145,12 +161,15 @@ class HttpCache:
                 accept_encoding = _joined(accept_encoding, value)
             elif name == b"if-none-match":
                 if_none_match = _joined(if_none_match, value)
-        key: Key = (
-            scope["path"],
-            normalise_query(scope["query_string"]),
-            prefers_csv(accept),
-            accept_encoding is not None and accepts_gzip(accept_encoding),
-            tuple(map(key_values.get, self.key_headers)) if key_values is not None else (),
+        key = _new_key(
+            Key,
+            (
+                scope["path"],
+                normalise_query(scope["query_string"]),
+                prefers_csv(accept),
+                accept_encoding is not None and accepts_gzip(accept_encoding),
+                tuple(map(key_values.get, self.key_headers)) if key_values is not None else (),
+            ),
         )
         entry = self.store.get(key)
         if entry is None:
@@ -176,7 +195,7 @@ class HttpCache:
         inner = dict(scope)
         inner["method"] = "GET"
         headers = [(n, v) for n, v in scope["headers"] if n not in _WITHHELD]
-        headers.append((b"accept", CSV if key[2] else JSON))
+        headers.append((b"accept", CSV if key.csv else JSON))
         inner["headers"] = headers
         extensions = scope.get("extensions")
         if extensions and "http.response.pathsend" in extensions:
@@ -226,7 +245,7 @@ class HttpCache:
     def _admit(self, key: Key) -> bool:
         """Whether the response for `key` may be stored, as far as the key goes (the response
         itself may still refuse, see _build)."""
-        if any(v is not None and len(v) > MAX_MEMO_KEY for v in key[4]):
+        if any(v is not None and len(v) > MAX_MEMO_KEY for v in key.key_values):
             return False
         return self.store.admit(key)
 
@@ -236,7 +255,7 @@ class HttpCache:
         """The entry for the app's 200, and whether it may be stored."""
         content_type = b""
         encoded = own_cache_control = False
-        vary = list(VARY_TOKENS)
+        vary: list[str] = []
         headers: list[Header] = []
         not_modified: list[Header] = []
         for raw_name, raw_value in app_headers:
@@ -261,18 +280,23 @@ class HttpCache:
             headers.append((name, value))
         # sha256 (128 bits kept): see bench/README.md for why not blake2b.
         digest = hashlib.sha256(content_type + b"\n" + body).hexdigest()[:32]
-        gzip_it = key[3] and not encoded and len(body) >= MIN_GZIP_SIZE
-        if gzip_it and _compressible(content_type):
+        has_gzip = not encoded and len(body) >= MIN_GZIP_SIZE and _compressible(content_type)
+        if has_gzip:
+            _merge_vary(vary, b"Accept-Encoding")
+        _merge_vary(vary, self.key_vary)
+        if has_gzip and key.gzip:
             body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             etag = f'"{digest}-gz"'.encode()
             headers.append((b"content-encoding", b"gzip"))
         else:
             etag = f'"{digest}"'.encode()
-        validators = [(b"etag", etag), (b"vary", ", ".join(vary).encode("latin-1"))]
+        validators = [(b"etag", etag)]
+        if vary:
+            validators.append((b"vary", ", ".join(vary).encode("latin-1")))
         if not own_cache_control:
             validators.append((b"cache-control", self.cache_control))
         headers += [(b"content-length", str(len(body)).encode()), *validators]
         not_modified += validators
-        key_bytes = len(key[0]) + len(key[1]) + sum(len(value or b"") for value in key[4])
+        key_bytes = len(key.path) + len(key.query) + sum(len(v or b"") for v in key.key_values)
         entry = make_entry(headers, not_modified, body, etag, key_bytes)
         return entry, storable and self.store.fits(entry)

@@ -5,8 +5,6 @@ single object through `item_response`, so `fields`, `sort`, `limit`/`offset`, th
 header and CSV behave the same on every endpoint.
 """
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any, get_args, get_origin
 from urllib.parse import quote, urlencode
@@ -16,6 +14,7 @@ from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
 from app import schemas
+from app.dataset.package import to_csv as write_csv
 from app.edge.negotiation import prefers_csv
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -119,7 +118,8 @@ def page_response(request: Request, items: Items, q: Any, canonical: str | None 
     links = _links(
         canonical_link(canonical), pagination_links(request, len(ordered), q.limit, q.offset)
     )
-    headers = {"X-Total-Count": str(len(ordered)), **links}
+    # Vary: the same URL answers 303 to its CSV for a client preferring text/csv (as_table).
+    headers = {"X-Total-Count": str(len(ordered)), "Vary": "Accept", **links}
     return Response(body, media_type="application/json", headers=headers)
 
 
@@ -205,30 +205,19 @@ def _listed_model(annotation: Any) -> type[schemas.Out] | None:
 
 def _cell(value: Any) -> str:
     """Lists of objects with ids become `; `-joined ids, of citations their distinct source
-    ids, other lists `; `-joined values."""
+    ids, other lists `; `-joined values. (Embedded objects are dotted columns by then.)"""
     if isinstance(value, list):
         if value and all(isinstance(v, dict) and "source_id" in v for v in value):
             return "; ".join(dict.fromkeys(str(v["source_id"]) for v in value))
-        return "; ".join(
-            str(v["id"]) if isinstance(v, dict) and "id" in v else _cell(v) for v in value
-        )
-    if isinstance(value, dict):
-        return "; ".join(f"{k}={_cell(v)}" for k, v in value.items() if v is not None)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
+        return "; ".join(str(v["id"]) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, bool):  # `disputed`, `preferred`: as the data package writes them
         return "true" if value else "false"
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def to_csv(items: Items, columns: list[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for item in items:
-        data = item.model_dump(mode="json")
-        writer.writerow([_cell(_dotted(data, column)) for column in columns])
-    return out.getvalue().encode("utf-8")
+    dumped = (item.model_dump(mode="json") for item in items)
+    return write_csv(columns, ([_cell(_dotted(data, c)) for c in columns] for data in dumped))[0]
 
 
 def _dotted(data: Any, column: str) -> Any:

@@ -16,7 +16,7 @@ from app.dataset.db import (
     FTS_PROBE,
     SCHEMA,
     DatabaseUnavailable,
-    open_readonly,
+    open_snapshot,
     private_copy,
     probe,
     read_snapshot,
@@ -33,9 +33,9 @@ def theme_count() -> int:
         return len(tomllib.load(fh)["themes"])
 
 
-def test_open_readonly_refuses_writes(db_path: Path) -> None:
+def test_open_snapshot_refuses_writes(db_path: Path) -> None:
     before = sha256(db_path)
-    conn = open_readonly(db_path)
+    conn = open_snapshot(read_snapshot(db_path))
     try:
         n = conn.execute("SELECT count(*) FROM themes").fetchone()[0]
         assert n == theme_count()
@@ -48,32 +48,32 @@ def test_open_readonly_refuses_writes(db_path: Path) -> None:
     assert sha256(db_path) == before
 
 
-def test_open_readonly_missing_file(tmp_path: Path) -> None:
+def test_open_snapshot_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.db"
     with pytest.raises(DatabaseUnavailable, match="does not exist") as info:
-        open_readonly(missing)
+        open_snapshot(read_snapshot(missing))
     assert str(missing) in str(info.value)
     assert not missing.exists()
 
 
-def test_open_readonly_corrupt_file(tmp_path: Path) -> None:
+def test_open_snapshot_corrupt_file(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(bytes(range(256)) * 64)
     before = sha256(garbage)
     with pytest.raises(DatabaseUnavailable, match="not a usable SQLite file") as info:
-        open_readonly(garbage)
+        open_snapshot(read_snapshot(garbage))
     assert str(garbage) in str(info.value)
     assert sha256(garbage) == before
 
 
-def test_open_readonly_foreign_sqlite_file(tmp_path: Path) -> None:
+def test_open_snapshot_foreign_sqlite_file(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE notes (body TEXT)")
     conn.commit()
     conn.close()
     with pytest.raises(DatabaseUnavailable) as info:
-        open_readonly(other)
+        open_snapshot(read_snapshot(other))
     assert str(other) in str(info.value)
 
 
@@ -87,7 +87,7 @@ def test_a_file_built_before_the_retired_table_is_refused(tmp_path: Path, db_pat
     conn.commit()
     conn.close()
     with pytest.raises(DatabaseUnavailable, match=r"lacks tables \['retired'\]"):
-        open_readonly(old)
+        open_snapshot(read_snapshot(old))
 
 
 def test_schema_is_what_the_migrations_build(db_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_the_snapshot_outlives_any_change_to_the_file(db_path: Path, tmp_path: P
     """Read once into memory: an in-place overwrite (`cp`) or a removal changes nothing."""
     served = tmp_path / "summit.db"
     shutil.copyfile(db_path, served)
-    conn = open_readonly(served)
+    conn = open_snapshot(read_snapshot(served))
     served.write_bytes(b"\0" * served.stat().st_size)  # same inode, bytes gone
     assert conn.execute(FTS_PROBE).fetchall()
     served.unlink()
@@ -128,7 +128,7 @@ def test_a_torn_file_is_refused(db_path: Path, tmp_path: Path) -> None:
     data = db_path.read_bytes()
     torn.write_bytes(data[: len(data) // 2] + b"\0" * (len(data) - len(data) // 2))
     with pytest.raises(DatabaseUnavailable, match=str(torn)):
-        open_readonly(torn)
+        open_snapshot(read_snapshot(torn))
 
 
 def test_the_private_copy_is_named_by_its_sha256_and_read_only(db_path: Path) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,18 @@ class Stack:
     nginx: int
     replicas: dict[int, int]  # port -> pid
     log: Path
+    cache: Path
+
+    def cache_keys(self) -> list[str]:
+        """The key of every entry in nginx's cache (each file's `KEY:` line)."""
+        keys = []
+        for path in self.cache.rglob("*"):
+            if path.is_file():
+                head = path.read_bytes()[:4096]
+                found = re.search(rb"\nKEY: ([^\n]*)\n", head)
+                if found:
+                    keys.append(found[1].decode("latin-1"))
+        return keys
 
     def access_log(self) -> list[str]:
         return (self.prefix / "access.log").read_text("utf-8").splitlines()
@@ -56,7 +68,8 @@ def running_stack(db_path: Path, log_path: Path, env: dict[str, str]) -> Iterato
             ready = _wait_ready(process, log_path)
             pids = {int(p): int(pid) for p, pid in re.findall(r":(\d+) pid (\d+)", ready)}
             nginx = int(re.search(r"\(pid (\d+),", ready).group(1))  # type: ignore[union-attr]
-            yield Stack(f"http://127.0.0.1:{port}", prefix, nginx, pids, log_path)
+            cache = Path(re.search(r", cache (\S+)\);", ready)[1])  # type: ignore[index]
+            yield Stack(f"http://127.0.0.1:{port}", prefix, nginx, pids, log_path, cache)
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -109,7 +122,33 @@ def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None)
     result = subprocess.run(
         [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True
     )
-    out = result.stdout
+    return _parse_wrk(result.stdout)
+
+
+def wrk_until(
+    url: str,
+    done: Callable[[], bool],
+    *,
+    max_seconds: int,
+    connections: int,
+    script: Path | None = None,
+) -> WrkResult:
+    """wrk (2 threads) until `done()` or `max_seconds`, then SIGINT: wrk stops and prints
+    its summary, which is parsed."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{max_seconds}s", "--timeout", "5s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    process = subprocess.Popen([*command, url], stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + max_seconds
+    while process.poll() is None and time.monotonic() < deadline and not done():
+        time.sleep(0.2)
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=30)
+    return _parse_wrk(out)
+
+
+def _parse_wrk(out: str) -> WrkResult:
     requests = re.search(r"(\d+) requests in", out)
     assert requests, out
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)

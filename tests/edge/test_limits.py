@@ -65,8 +65,9 @@ def test_the_edge_answers_carry_the_headers_of_the_app(
     assert app_answer.status_code == 404
     response = no_redirects.request(method, url, headers={**ORIGIN, **headers}, content=body)
     assert response.status_code == status, response.text[:300]
-    for name in (*SECURITY, *CORS, "vary"):
+    for name in (*SECURITY, *CORS):
         assert response.headers[name] == app_answer.headers[name], name
+    assert response.headers.get("vary") == app_answer.headers.get("vary")
     if status >= 400 and method != "HEAD":
         assert_problem(response, status)
     if status in (204, 405):

@@ -3,10 +3,9 @@ names of a query string, and what Accept, Accept-Encoding and If-None-Match sele
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
-
 import pytest
 
+from app.edge import negotiation
 from app.edge.negotiation import (
     accepts_gzip,
     etag_matches,
@@ -15,28 +14,51 @@ from app.edge.negotiation import (
     query_names,
 )
 
+
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> None:
+    """Every test parses anew: a memo filled earlier (by another test, or by mutmut's parent
+    process before it forks a mutant's run) would answer instead of the code under test."""
+    for value in vars(negotiation).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
 # --- the query string --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [
-        b"limit=5&offset=2",
-        b"sort=-id,name&fields=id,url&limit=1",
-        b"a=1&a=2&b=&c",
-        b"&&a=1&&",
-        b"=x&a",
-        b"x=1,2&x=3",
-        b"Z=1&a=2&_=3&.=4&~=5&-=6",
-        b"",
-        b"a",
-        b",=,",
-    ],
-)
-def test_the_plain_query_shortcut_matches_the_full_parse(raw: bytes) -> None:
-    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
-    pairs.sort(key=lambda pair: pair[0])
-    assert normalise_query(raw) == urlencode(pairs)
+# Each raw query string and its normalised form, written out: names stable-sorted, values
+# percent-encoded as urlencode writes them (`,` as %2C, a space as `+`, `~` kept).
+PLAIN = [
+    (b"limit=5&offset=2", "limit=5&offset=2"),
+    (b"sort=-id,name&fields=id,url&limit=1", "fields=id%2Curl&limit=1&sort=-id%2Cname"),
+    (b"a=1&a=2&b=&c", "a=1&a=2&b=&c="),
+    (b"&&a=1&&", "a=1"),
+    (b"=x&a", "=x&a="),
+    (b"x=1,2&x=3", "x=1%2C2&x=3"),
+    (b"Z=1&a=2&_=3&.=4&~=5&-=6", "-=6&.=4&Z=1&_=3&a=2&~=5"),
+    (b"", ""),
+    (b"a", "a="),
+    (b",=,", "%2C=%2C"),
+]
+# Outside the plain bytes: the full parse (percent-decoding, `+`, Latin-1 bytes, `=` in values).
+PARSED = [
+    (b"b=2&a=%20x", "a=+x&b=2"),
+    (b"q=a+b&a=1", "a=1&q=a+b"),
+    (b"%61=1&b=2", "a=1&b=2"),
+    (b"x=a%20b&q=caf%c3%a9", "q=caf%C3%A9&x=a+b"),
+    (b"q=caf\xc3\xa9", "q=caf%C3%83%C2%A9"),  # raw bytes are Latin-1, as Starlette reads them
+    (b"a=b=c", "a=b%3Dc"),
+    (b"b=1;a=2", "b=1%3Ba%3D2"),  # `;` separates nothing
+    (b"q=%FF", "q=%EF%BF%BD"),  # invalid UTF-8 is U+FFFD
+    (b"b=%31&a=2&a=%31", "a=2&a=1&b=1"),  # sorted by name only: a repeated name keeps its order
+]
+
+
+@pytest.mark.parametrize(("raw", "normalised"), PLAIN + PARSED)
+def test_normalise_query_as_written_out(raw: bytes, normalised: str) -> None:
+    assert normalise_query(raw) == normalised
+    assert normalise_query(raw) == normalised  # the memoised answer is the same
 
 
 def test_normalise_query() -> None:
@@ -89,6 +111,32 @@ def test_query_names() -> None:
         ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", False),
         ("text/csv" * 500, False),
         ("application/json;q=0, text/csv;q=0.001", True),
+        # The most specific range decides, whatever the order.
+        ("text/*;q=0, text/csv", True),
+        ("text/csv, text/*;q=0", True),
+        ("text/csv;q=0, text/*", False),
+        # The first of two equally specific ranges counts.
+        ("text/csv;q=0.5, text/csv;q=0", True),
+        # A parameter before q.
+        ("text/csv;charset=utf-8;q=0.5, application/json;q=0.4", True),
+        ("text/csv;header=present;q=0.3, application/json;q=0.4", False),
+        ("text/csv; Q=0", False),
+        # q=1 is the default: a tie, so JSON.
+        ("text/csv;q=1, application/json", False),
+        ("text/csv, application/json;q=1", False),
+        ("text/csv;q=1.0, application/json;q=0.999", True),
+        # */* stands for both; application/* only for JSON.
+        ("*/*;q=0.5, application/json;q=0.1", True),
+        ("application/*;q=0.5, text/csv;q=0.6", True),
+        ("application/json;q=0.5", False),
+        # A q is read from its first 8 characters; one that is not a number is 0.
+        ("text/csv;q=0.0000001", False),
+        ("text/csv;q=0.000001", True),
+        ("text/csv;q=abc", False),
+        ("text/csv, \u2603", True),  # not Latin-1: replaced, not an error
+        ("text/csv;q=0=1", False),  # the value is everything after the first `=`
+        ("application/json;q=-1", False),  # CSV's own q must be above zero
+        ("*/*;q=0.9, text/*;q=0.5, application/json;q=0.7", False),  # text/* beats */*
     ],
 )
 def test_prefers_csv(accept: str | bytes | None, csv: bool) -> None:
@@ -111,11 +159,27 @@ def test_etag_matches() -> None:
     assert etag_matches(b"*", etag)
     assert not etag_matches(b'"abcd"', etag)
     assert not etag_matches(b"abc", etag)
+    assert not etag_matches(b'W/"abc', etag)
+    assert not etag_matches(b'WW/"abc"', etag)
+    assert etag_matches(b'"x" ,\tW/"abc"', etag)
+    assert etag_matches(b'"x","abc"', etag)
+    assert not etag_matches(b"", etag)
     assert not etag_matches(b'"x",' * 5000 + b'"abc"', etag)  # beyond what is read
 
 
 def test_accepts_gzip() -> None:
     assert accepts_gzip(b"gzip")
+    assert accepts_gzip(b"GZIP")
+    assert accepts_gzip(b"*")
+    assert accepts_gzip(b"br, gzip;q=0.1")
+    assert accepts_gzip(b"*;q=0, gzip")  # named beats *
+    assert not accepts_gzip(b"gzip;q=0, *")
+    assert not accepts_gzip(b"*;q=0")
+    assert not accepts_gzip(b"identity, br")
+    assert accepts_gzip(b"br") is False
+    assert accepts_gzip(b"gzip") is True
+    assert not accepts_gzip(b"br;q=1, " * 600 + b"gzip")  # beyond the 4096 bytes read
+    assert accepts_gzip(b"gzip, " + b"br;q=1, " * 600)
     assert accepts_gzip(b"deflate, x-gzip;q=0.5")
     assert not accepts_gzip(b"")
     assert not accepts_gzip(b"gzip; q=0")

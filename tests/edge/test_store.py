@@ -18,6 +18,23 @@ def entry(body: bytes = b"x" * 100) -> Any:
     return make_entry([(b"content-type", b"text/plain")], [], body, b'"e"', key_bytes=10)
 
 
+# entry()'s size, written out: 400 per entry, the key's 10 bytes, the body, and per header 100
+# plus its bytes (12 + 10).
+SIZE_100 = 400 + 10 + 100 + 100 + 22  # 632
+SIZE_300 = SIZE_100 + 200  # 832
+
+
+def test_an_entrys_size_counts_key_body_headers_and_overhead() -> None:
+    assert entry().size == 632
+    assert entry(b"x" * 300).size == 832
+    headers = [(b"content-type", b"text/csv"), (b"etag", b'"e"')]  # 12 + 8, 4 + 3 bytes
+    two = make_entry(headers, headers[1:], b"", b'"e"', key_bytes=0)
+    assert two.size == 400 + 0 + 0 + 2 * 100 + 27 + 8  # a 304's header is counted 8 more
+    assert two.headers == tuple(headers)
+    assert two.not_modified_headers == ((b"etag", b'"e"'),)
+    assert (two.body, two.etag) == (b"", b'"e"')
+
+
 # --- the store on its own ----------------------------------------------------------------
 
 
@@ -41,6 +58,73 @@ def test_the_byte_total_is_kept_and_bounded() -> None:
     assert list(store.entries) == [7, 8, 9]
     store.put(9, entry())  # the same key again replaces, not adds
     assert store.total_bytes == 3 * one.size
+
+
+def test_replacing_a_key_keeps_the_byte_total_right() -> None:
+    store: Store[str] = Store(max_entries=10, max_bytes=100_000, admit_on_second=False)
+    store.put("a", entry())
+    store.put("b", entry())
+    assert store.total_bytes == 2 * SIZE_100
+    store.put("a", entry(b"x" * 300))  # a larger body for the same key
+    assert store.total_bytes == SIZE_100 + SIZE_300
+    store.put("a", entry())  # and a smaller one again
+    assert store.total_bytes == 2 * SIZE_100
+    assert list(store.entries) == ["b", "a"]  # the replaced key is the most recent
+    got = store.get("a")
+    assert got is not None
+    assert got.size == SIZE_100
+
+
+def test_a_store_exactly_at_its_bounds_keeps_everything() -> None:
+    store: Store[str] = Store(max_entries=2, max_bytes=SIZE_100 + SIZE_300, admit_on_second=False)
+    store.put("a", entry())
+    store.put("b", entry(b"x" * 300))
+    assert list(store.entries) == ["a", "b"]
+    assert store.total_bytes == 1464
+    store.put("c", entry())  # one entry and 632 bytes over: "a" goes
+    assert list(store.entries) == ["b", "c"]
+    assert store.total_bytes == 1464
+    store.put("d", entry(b"x" * 301))  # 833 bytes: "b" and "c" both go
+    assert list(store.entries) == ["d"]
+    assert store.total_bytes == 833
+
+
+def test_bounds_below_zero_are_zero() -> None:
+    store: Store[str] = Store(max_entries=-5, max_bytes=-1, admit_on_second=False)
+    assert (store.max_entries, store.max_bytes, store.max_entry_bytes) == (0, 0, 0)
+    assert not store.admit("a")
+    one: Store[str] = Store(max_entries=1, max_bytes=100_000, admit_on_second=False)
+    assert one.admit("a")  # one entry is enough to store
+
+
+def test_an_entry_of_exactly_an_eighth_of_the_bytes_fits() -> None:
+    store: Store[str] = Store(max_entries=10, max_bytes=8 * SIZE_100 + 7, admit_on_second=False)
+    assert store.max_entry_bytes == 632
+    assert store.fits(entry())
+    assert not store.fits(entry(b"x" * 101))
+
+
+def test_the_doorkeeper_has_8192_slots() -> None:
+    store: Store[int] = Store(max_entries=10, max_bytes=100_000, admit_on_second=True)
+    assert DOORKEEPER_SLOTS == 8192
+    assert len(store.doorkeeper or ()) == 8192
+    # Small ints hash to themselves: 5 and 8197 share slot 5, 5 and 8196 do not.
+    assert not store.admit(5)
+    assert not store.admit(8196)
+    assert store.admit(5)
+    assert not store.admit(8197)  # takes slot 5
+    assert not store.admit(5)
+    assert store.admit(8196)
+
+
+def test_get_makes_an_entry_the_most_recent_and_misses_change_nothing() -> None:
+    store: Store[str] = Store(max_entries=3, max_bytes=100_000, admit_on_second=False)
+    for key in "abc":
+        store.put(key, entry())
+    assert store.get("z") is None
+    assert list(store.entries) == ["a", "b", "c"]
+    assert store.get("a") is not None
+    assert list(store.entries) == ["b", "c", "a"]
 
 
 def test_an_entry_over_an_eighth_of_the_bytes_does_not_fit() -> None:
