@@ -328,10 +328,10 @@ def test_pages_of_the_countries(
 
 
 def test_an_empty_result_past_offset_0_links_to_its_only_page(client: TestClient) -> None:
-    """Kazakhstan's leader states no priority: total 0, and the links stay at offset 0."""
-    response = client.get("/priorities?country=kz&offset=1")
+    """No priority falls under customs any more: total 0, and the links stay at offset 0."""
+    response = client.get("/priorities?theme=customs&offset=1")
     assert response.json() == {"items": [], "total": 0, "limit": 50, "offset": 1}
-    query = "country=kz&"
+    query = "theme=customs&"
     expected = [link(50, 0, rel, "/priorities", query) for rel in ("first", "prev", "last")]
     assert response.headers["link"] == ", ".join(expected)
 
@@ -349,9 +349,9 @@ def test_links_keep_the_other_parameters_in_the_clients_order(client: TestClient
 
 def test_a_canonical_link_comes_first_then_the_pages(client: TestClient) -> None:
     """An alias (KGZ) answers with its canonical path and pages of the path as asked for;
-    Kyrgyzstan's leader gave six priorities."""
+    Kyrgyzstan has ten priorities (24.kg's six areas and the article's other four)."""
     response = client.get("/countries/KGZ/priorities?limit=2")
-    pages = [(0, "first"), (2, "next"), (4, "last")]
+    pages = [(0, "first"), (2, "next"), (8, "last")]
     expected = ['</countries/kg/priorities>; rel="canonical"']
     expected += [link(2, o, rel, "/countries/KGZ/priorities") for o, rel in pages]
     assert response.headers["link"] == ", ".join(expected)
@@ -577,7 +577,8 @@ def test_claims_are_one_group_of_columns_when_no_row_has_more(client: TestClient
     the group, whose names have dots of their own."""
     response = client.get("/agreements.csv?fields=id&fields=values&limit=1&offset=1000")
     header = (
-        "id,values.1.amount,values.1.currency,values.1.qualifier,values.1.note,values.1.source_id"
+        "id,values.1.amount,values.1.currency,values.1.qualifier,values.1.note,"
+        "values.1.preferred,values.1.source_id"
     )
     assert response.text == header + "\r\n"
 
