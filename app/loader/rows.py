@@ -182,28 +182,11 @@ def _agreements(d: Dataset) -> Iterator[SQLModel]:
             )
         for i, t in enumerate(a.themes):
             yield models.AgreementTheme(agreement_id=a.id, theme_id=t, position=i)
+        # The claims' keys are the tables' columns.
         for i, v in enumerate(a.values):
-            yield models.AgreementValue(
-                agreement_id=a.id,
-                position=i,
-                amount=v.amount,
-                currency=v.currency,
-                qualifier=v.qualifier,
-                note=v.note,
-                preferred=v.preferred,
-                source_id=v.source_id,
-                excerpt=v.excerpt,
-            )
+            yield models.AgreementValue(agreement_id=a.id, position=i, **v.model_dump())
         for i, cl in enumerate(a.claims):
-            yield models.AgreementClaim(
-                agreement_id=a.id,
-                position=i,
-                attribute=cl.attribute,
-                value=cl.value,
-                preferred=cl.preferred,
-                source_id=cl.source_id,
-                excerpt=cl.excerpt,
-            )
+            yield models.AgreementClaim(agreement_id=a.id, position=i, **cl.model_dump())
         yield from _citations(a)
 
 
