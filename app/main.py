@@ -80,7 +80,8 @@ the parameter (`fields=id&fields=name`, the declared style) or separate names by
 (`fields=id,name`). With `fields=`, the answer's items have only those fields (the `…Fields`
 schemas). Every collection is also a CSV at its own path (`/priorities.csv`); `format=csv`
 or `Accept: text/csv` answers `303 See Other` there. Country parameters take the canonical
-id (`CountryId`) or, case-insensitively, the alpha-3 code, numeric code or English name.
+id or, case-insensitively, the alpha-3 code, numeric code or English name. A filter takes
+several values (repeated or comma-separated), any of which matches; `facet=` counts values.
 Every `200` but `/health`'s (`no-store`) carries a strong `ETag` and `Cache-Control`;
 send `If-None-Match` for a `304`.
 """

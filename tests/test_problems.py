@@ -65,7 +65,7 @@ def test_unknown_parameter_names_the_accepted_ones(client: TestClient) -> None:
                 "location": "query",
                 "name": name,
                 "message": "unknown parameter",
-                "accepted": "fields, format, limit, offset, region, sort",
+                "accepted": "facet, fields, format, limit, offset, region, sort",
             }
             for name in ("colour", "limt")
         ],
@@ -82,31 +82,36 @@ def test_unknown_parameter_names_the_accepted_ones(client: TestClient) -> None:
         ("/leaders/sadyr-japarov?expand=country", "fields"),
         (
             "/priorities?q=energy",
-            "country, disputed, fields, format, kind, leader, limit, offset, sort, summit, theme",
+            "country, disputed, facet, fields, format, kind, leader, limit, offset, sort, source, "
+            "summit, theme",
         ),
         (
             "/agreements?country=kg",
-            "disputed, event, fields, format, kind, limit, offset, party, sort, summit, theme",
+            "disputed, event, facet, fields, format, kind, limit, offset, party, sort, source, "
+            "summit, theme",
         ),
         (
             "/statements?leader=xi-jinping",
-            "country, disputed, event, fields, format, kind, limit, offset, sort, speaker, "
-            "speaker_kind, summit",
+            "country, disputed, event, facet, fields, format, kind, limit, offset, sort, source, "
+            "speaker, speaker_kind, summit",
         ),
         (
             "/countries/kg/priorities?country=kg",
-            "disputed, fields, format, kind, limit, offset, sort, summit, theme",
+            "disputed, facet, fields, format, kind, limit, offset, sort, source, summit, theme",
         ),
-        ("/sources?publisher=AsiaNews", "fields, format, kind, limit, offset, sort"),
+        ("/sources?publisher=AsiaNews", "facet, fields, format, kind, limit, offset, sort"),
         (
             "/summits/astana-2025/agreements?summit=xian-2023",
-            "disputed, fields, format, kind, limit, offset, party, sort, theme",
+            "disputed, facet, fields, format, kind, limit, offset, party, sort, source, theme",
         ),
-        ("/events?country=kz", "fields, format, kind, limit, offset, sort, summit"),
+        (
+            "/events?country=kz",
+            "facet, fields, format, kind, limit, offset, sort, source, summit",
+        ),
         ("/events/astana-2025-xi-tokayev-talks?expand=summit", "fields"),
         (
             "/changes?field=speaker",
-            "collection, fields, format, limit, offset, record, sort, version",
+            "collection, facet, fields, format, limit, offset, record, sort, version",
         ),
     ],
 )
@@ -121,11 +126,12 @@ def test_unknown_parameter_on_every_kind_of_endpoint(
 
 
 def test_a_parameter_given_twice_is_400(client: TestClient) -> None:
-    body = assert_problem(client.get("/priorities?country=kg&country=tj"), 400)
+    # A filter takes several values (`country=kg&country=tj`); a page size takes one.
+    body = assert_problem(client.get("/priorities?limit=5&limit=6"), 400)
     assert body["errors"] == [
         {
             "location": "query",
-            "name": "country",
+            "name": "limit",
             "message": "given more than once",
             "accepted": "a single value",
         }

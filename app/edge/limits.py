@@ -17,7 +17,7 @@ from app.problems import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
 
 MAX_PATH_BYTES = 1024
 MAX_QUERY_BYTES = 4096
-MAX_QUERY_PARAMS = 64
+MAX_QUERY_PARAMS = 128
 MAX_HEADER_BYTES = 16 * 1024
 # The scope key that carries an answer to the layers that add headers to it.
 ANSWER = "summit.edge_answer"

@@ -3,41 +3,28 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import Field
 from starlette.responses import Response
 
 from app import schemas
-from app.dataset.catalog import priorities_where
 from app.routes import priorities
 from app.routes.context import Context
 from app.routes.deps import FoundCountry, country_dep
 from app.routes.listing import item_response
-from app.routes.params import optional
 from app.routes.querystring import query
 from app.routes.resource import Within, add_collection
 
 SORTABLE = ("id", "name", "alpha3", "numeric", "capital", "region", "priority_count")
-REGION = Annotated[str, Field(max_length=80)]
 
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix="/countries", tags=["countries"])
-    catalog = ctx.catalog
-
-    def select(q: Any, _: None) -> list[schemas.Country]:
-        if q.region is None:
-            return catalog.countries  # the catalog's own list: its sorted orders are kept
-        region = q.region.casefold()
-        return [c for c in catalog.countries if c.region.casefold() == region]
-
     add_collection(
         r,
         ctx,
         name="countries",
         model=schemas.Country,
         sortable=SORTABLE,
-        filters={"region": optional(REGION, "Exact region, any case, e.g. `Central Asia`.")},
-        select=select,
+        base=lambda q, _: ctx.catalog.countries,
         summary="List countries",
         description="The six participating countries, each with its leader embedded as a summary.",
     )
@@ -71,19 +58,15 @@ def add_country(r: APIRouter, ctx: Context) -> None:
 
 
 def add_country_priorities(r: APIRouter, ctx: Context) -> None:
-    def select(q: Any, country: FoundCountry) -> list[schemas.Priority]:
-        return priorities_where(
-            ctx.catalog, country.item.id, q.theme, q.summit, q.kind, disputed=q.disputed
-        )
-
     add_collection(
         r,
         ctx,
         name="country_priorities",
         model=schemas.Priority,
         sortable=priorities.SORTABLE,
-        filters=priorities.filters(ctx.types),
-        select=select,
+        base=lambda q, country: ctx.catalog.priorities_by_country[country.item.id],
+        collection="priorities",
+        left_out=("country", "leader"),
         summary="List a country's priorities",
         description="The priorities and proposals the country's leader stated, in the order "
         "the source gives them. An empty list is a valid answer: the source states none for "

@@ -5,9 +5,7 @@ from fastapi import APIRouter
 
 from app import schemas
 from app.routes.context import Context
-from app.routes.params import optional
 from app.routes.resource import add_collection, add_item
-from app.vocabulary import EventKind
 
 SORTABLE = ("id", "kind", "name", "date", "summit")
 
@@ -21,16 +19,7 @@ def router(ctx: Context) -> APIRouter:
         name="events",
         model=schemas.Event,
         sortable=SORTABLE,
-        filters={
-            "summit": optional(ctx.types.SummitId, "Only meetings on this summit's occasion."),
-            "kind": optional(EventKind, "Only meetings of this kind."),
-        },
-        select=lambda q, _: [
-            e
-            for e in events
-            if (q.summit is None or e.summit.id == q.summit)
-            and (q.kind is None or e.kind == q.kind)
-        ],
+        base=lambda q, _: events,
         summary="List events",
         description="Meetings held on a summit's occasion, newest summit first, by date. "
         "What was said or signed there names its event (`event`) and is not the summit's own "

@@ -11,23 +11,13 @@ SORTABLE = ("id", "name", "country", "priority_count")
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix="/leaders", tags=["leaders"])
-    catalog = ctx.catalog
-
-    def select(q: object, _: None) -> list[schemas.Leader]:
-        country = getattr(q, "country", None)
-        cid = catalog.country_id(country) if country is not None else None
-        if cid is None:
-            return catalog.leaders  # the catalog's own list: its sorted orders are kept
-        return [x for x in catalog.leaders if x.country.id == cid]
-
     add_collection(
         r,
         ctx,
         name="leaders",
         model=schemas.Leader,
         sortable=SORTABLE,
-        filters={"country": ctx.types.country("Only this country's leader.")},
-        select=select,
+        base=lambda q, _: ctx.catalog.leaders,
         summary="List leaders",
         description="The heads of state at the summits, with the primary source's spelling of "
         "each name and the common aliases.",

@@ -98,8 +98,15 @@ def as_table(request: Request, q: Any) -> Response | None:
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
-def page_response(request: Request, items: Items, q: Any, canonical: str | None = None) -> Response:
-    """A page of `items` as `{items, total, limit, offset}`, made from each item's bytes."""
+def page_response(
+    request: Request,
+    items: Items,
+    q: Any,
+    canonical: str | None = None,
+    facets: dict[str, list[schemas.FacetCount]] | None = None,
+) -> Response:
+    """A page of `items` as `{items, total, limit, offset}` (and `facets` when asked for),
+    made from each item's bytes."""
     redirect = as_table(request, q)
     if redirect is not None:
         return redirect
@@ -109,11 +116,12 @@ def page_response(request: Request, items: Items, q: Any, canonical: str | None 
         encoded = b"[" + b",".join(item.json_bytes for item in page) + b"]"
     else:
         encoded = orjson.dumps([sparse(item, q.fields) for item in page])
-    body = b'{"items":%s,"total":%d,"limit":%d,"offset":%d}' % (
+    body = b'{"items":%s,"total":%d,"limit":%d,"offset":%d%s}' % (
         encoded,
         len(ordered),
         q.limit,
         q.offset,
+        b"" if facets is None else b',"facets":' + _facets_json(facets),
     )
     links = _links(
         canonical_link(canonical), pagination_links(request, len(ordered), q.limit, q.offset)
@@ -121,6 +129,10 @@ def page_response(request: Request, items: Items, q: Any, canonical: str | None 
     # Vary: the same URL answers 303 to its CSV for a client preferring text/csv (as_table).
     headers = {"X-Total-Count": str(len(ordered)), "Vary": "Accept", **links}
     return Response(body, media_type="application/json", headers=headers)
+
+
+def _facets_json(facets: dict[str, list[schemas.FacetCount]]) -> bytes:
+    return orjson.dumps({k: [c.model_dump(mode="json") for c in v] for k, v in facets.items()})
 
 
 def item_response(

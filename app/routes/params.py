@@ -16,11 +16,14 @@ from pydantic_core import PydanticCustomError
 
 from app import schemas
 from app.dataset.catalog import Catalog
-from app.vocabulary import Format
+from app.vocabulary import RESOURCES, Format
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 MAX_OFFSET = 1_000_000
+# At most this many values a filter: every operation's parameters, each list at its longest,
+# stay under the edge's count (app/edge/limits.py MAX_QUERY_PARAMS; a test checks).
+MAX_VALUES = 8
 PLAIN_INTEGER = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
@@ -39,7 +42,7 @@ def split_commas(value: object) -> object:
     if isinstance(value, str):
         value = [value]
     if isinstance(value, list):
-        return [part.strip() for v in value for part in str(v).split(",") if part.strip()]
+        return [p.strip(" ") for v in value for p in str(v).split(",") if p.strip(" ")]
     return value
 
 
@@ -70,11 +73,11 @@ def unset(annotation: Any, description: str, ge: int, le: int) -> tuple[Any, Any
     return annotation, Field(None, description=description, json_schema_extra=extra, ge=ge, le=le)
 
 
-def names(annotation: type[StrEnum], description: str, most: int | None = None) -> tuple[Any, Any]:
+def names(annotation: Any, description: str, most: int | None = None) -> tuple[Any, Any]:
     """An optional list of distinct names, repeated or comma-separated: at least one, at most
     `most` (so that every operation stays under the edge's parameter count)."""
     listed = Annotated[
-        list[annotation],  # type: ignore[valid-type]
+        list[annotation],
         BeforeValidator(split_commas),
         AfterValidator(distinct),
         Field(
@@ -84,6 +87,19 @@ def names(annotation: type[StrEnum], description: str, most: int | None = None) 
         ),
     ]
     return optional(listed, description)
+
+
+def several(annotation: Any, description: str) -> tuple[Any, Any]:
+    """A filter: one value or several (repeated, or comma-separated), any of which matches."""
+    closed = isinstance(annotation, type) and issubclass(annotation, StrEnum)
+    most = min(len(annotation), MAX_VALUES) if closed else MAX_VALUES
+    return names(annotation, f"{description} Several values: any of them.", most)
+
+
+def facet_names(name: str, counted: list[str]) -> tuple[Any, Any]:
+    """`facet`: the filters whose values a page counts."""
+    enum = id_enum(name, counted, "A filter whose values a page can count.")
+    return names(enum, "Count the matching records per value of these filters (`facets`).")
 
 
 def is_list(annotation: Any) -> bool:
@@ -116,28 +132,28 @@ class Types:
         self.SpeakerId = id_enum(
             "SpeakerId", catalog.speaker_ids(), "A speaker's id: a leader's, or another's."
         )
-        self.CountryId = id_enum(
-            "CountryId", [c.id for c in catalog.countries], "A country's canonical id."
+        self.SourceId = id_enum("SourceId", [x.id for x in catalog.sources], "A source's id.")
+        versions = sorted({c.version for c in catalog.changes}) or [catalog.info.version]
+        self.ChangeVersion = id_enum(
+            "ChangeVersion", versions, "A dataset version that published changes."
+        )
+        self.ChangeCollection = id_enum(
+            "ChangeCollection", [x.collection for x in RESOURCES], "A collection of records."
         )
         self.fields: dict[str, type[StrEnum]] = {}
+        ids = ", ".join(f"`{c.id}`" for c in catalog.countries)
         aliases = [k for c in catalog.countries for k in (c.id, c.alpha3, c.numeric, c.name)]
-        # The other accepted forms, case-insensitively, spelt out for JSON Schema's regex.
+        # Every accepted form, case-insensitively, spelt out for JSON Schema's regex: one
+        # plain string type, which every generator reads (no union with the ids' enum).
         alternatives = "|".join("".join(_either_case(ch) for ch in a) for a in aliases)
-        self.country_key = (
-            self.CountryId
-            | Annotated[
-                str,
-                Field(
-                    pattern=f"^(?:{alternatives})$",
-                    title="CountryAlias",
-                    description="A country's alpha-3 code, numeric code or English name, "
-                    "case-insensitive.",
-                ),
-            ]
-        )
-
-    def country(self, description: str) -> tuple[Any, Any]:
-        return optional(self.country_key, description)
+        self.country_key = Annotated[
+            str,
+            Field(
+                pattern=f"^(?:{alternatives})$",
+                description=f"A country: its id ({ids}), alpha-3 code, numeric code or "
+                "English name, case-insensitive.",
+            ),
+        ]
 
     def collection(
         self, name: str, model: type[schemas.Out], sortable: tuple[str, ...], **filters: Any

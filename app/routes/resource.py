@@ -11,10 +11,11 @@ from starlette.responses import Response
 from app import schemas
 from app.routes.context import Context
 from app.routes.deps import lookup, path_id
+from app.routes.filters import declared, facet_counts, matching
 from app.routes.listing import item_response, page_response, table_response
 from app.routes.querystring import query
 
-Select = Callable[[Any, Any], Sequence[schemas.Out]]
+Base = Callable[[Any, Any], Sequence[schemas.Out]]  # (query, parent) -> records
 
 
 async def no_parent() -> None:
@@ -43,30 +44,42 @@ def add_collection(
     name: str,
     model: type[schemas.Out],
     sortable: tuple[str, ...],
-    select: Select,
+    base: Base,
     summary: str,
     description: str,
-    filters: dict[str, Any] | None = None,
+    collection: str | None = None,
+    left_out: tuple[str, ...] = (),
+    extra: dict[str, Any] | None = None,
     within: Within = Within(),
 ) -> None:
-    """`GET {path}` (a page of JSON) and `GET {path}.csv` (every matching row)."""
+    """`GET {path}` (a page of JSON) and `GET {path}.csv` (every matching row): the records
+    `base(q, parent)` gives, less those the collection's filters (app/routes/filters.py)
+    leave out; `extra` are parameters `base` reads itself (search's `q`)."""
+    collection = collection or name
     title = model.__name__.removesuffix("Detail")
-    if within.path:
+    if within.what:  # a nested list: `CountryPriority`
         title = f"{within.what.title()}{model.__name__}"
-    page_query = ctx.types.collection(title, model, sortable, **(filters or {}))
-    table_query = ctx.types.table(title, model, sortable, **(filters or {}))
-    example = list(within.example if within.example is not None else select(page_query(), None))
+    filters, facet = declared(ctx.types, collection, title, left_out)
+    filters = (extra or {}) | filters
+    page_query = ctx.types.collection(title, model, sortable, **filters, **facet)
+    table_query = ctx.types.table(title, model, sortable, **filters)
+    example = list(within.example if within.example is not None else base(None, None))
     path = r.prefix + within.path
     operation = within.operation or f"list_{name}"
+    catalog = ctx.catalog
 
     @query(page_query)
     async def page(request: Request, q: Any, parent: Annotated[Any, within.parent]) -> Response:
-        return page_response(request, select(q, parent), q, within.canonical(parent))
+        items = matching(catalog, collection, base(q, parent), q)
+        counted = getattr(q, "facet", None)  # only where some filter can be counted
+        facets = facet_counts(catalog, collection, items, counted) if counted else None
+        return page_response(request, items, q, within.canonical(parent), facets)
 
     @query(table_query)
     async def table(request: Request, q: Any, parent: Annotated[Any, within.parent]) -> Response:
         filename = within.filename(parent) if within.filename else name
-        return table_response(request, select(q, parent), q, model, filename)
+        items = matching(catalog, collection, base(q, parent), q)
+        return table_response(request, items, q, model, filename)
 
     statuses = {"what": within.what}
     r.add_api_route(

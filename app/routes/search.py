@@ -1,18 +1,14 @@
 """One search over every resource: SQLite FTS5, case-, diacritic- and alias-insensitive."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import Field
-from starlette.responses import Response
 
 from app import schemas
 from app.dataset.search import search as run_search
 from app.routes.context import Context
-from app.routes.listing import page_response, table_response
-from app.routes.params import names
-from app.routes.querystring import query
-from app.vocabulary import ResourceType
+from app.routes.resource import Within, add_collection
 
 SORTABLE = ("score", "type", "id", "title")
 MAX_QUERY = 200
@@ -35,43 +31,16 @@ DESCRIPTION = (
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(tags=["search"])
     text = Annotated[str, Field(min_length=1, max_length=MAX_QUERY, pattern=r"\S")]
-    filters: dict[str, Any] = {
-        "q": (text, Field(description="What to look for, e.g. `japarov` or `glac`.")),
-        "type": names(ResourceType, "Only hits of these types."),
-    }
-    model = schemas.SearchHit
-    page_query = ctx.types.collection("Search", model, SORTABLE, **filters)
-    table_query = ctx.types.table("Search", model, SORTABLE, **filters)
-    example = run_search(ctx.db, "japarov")
-
-    def select(q: Any) -> list[schemas.SearchHit]:
-        return run_search(ctx.db, q.q, q.type or ())
-
-    @r.get(
-        "/search",
+    add_collection(
+        r,
+        ctx,
+        name="search",
+        model=schemas.SearchHit,
+        sortable=SORTABLE,
+        base=lambda q, _: run_search(ctx.db, q.q),
+        extra={"q": (text, Field(description="What to look for, e.g. `japarov` or `glac`."))},
         summary="Search everything",
         description=DESCRIPTION,
-        responses=ctx.list_responses("/search", page_query, model, example),
+        within=Within(path="/search", operation="search", example=run_search(ctx.db, "japarov")),
     )
-    @query(page_query)
-    async def search(
-        request: Request,
-        q: Any,
-    ) -> Response:
-        return page_response(request, select(q), q)
-
-    @r.get(
-        "/search.csv",
-        response_class=Response,
-        summary="Search everything (CSV)",
-        description="Every hit as CSV, unless `limit`/`offset` ask for a page.",
-        responses=ctx.table_responses("/search.csv", table_query, model, example),
-    )
-    @query(table_query)
-    async def search_csv(
-        request: Request,
-        q: Any,
-    ) -> Response:
-        return table_response(request, select(q), q, model, "search")
-
     return r

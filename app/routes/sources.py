@@ -4,9 +4,7 @@ from fastapi import APIRouter
 
 from app import schemas
 from app.routes.context import Context
-from app.routes.params import optional
 from app.routes.resource import add_collection, add_item
-from app.vocabulary import SourceKind
 
 SORTABLE = ("id", "kind", "title", "publisher", "published", "citation_count")
 
@@ -19,12 +17,7 @@ def router(ctx: Context) -> APIRouter:
         name="sources",
         model=schemas.Source,
         sortable=SORTABLE,
-        filters={"kind": optional(SourceKind, "Only sources of this kind.")},
-        select=lambda q, _: (
-            ctx.catalog.sources
-            if q.kind is None
-            else [s for s in ctx.catalog.sources if s.kind == q.kind]
-        ),
+        base=lambda q, _: ctx.catalog.sources,
         summary="List sources",
         description="The primary article, the corroborating reports and the related articles.",
     )

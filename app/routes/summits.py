@@ -1,11 +1,11 @@
 """Summits: Astana 2025 (the second) and Xi'an 2023 (the first), and their agreements."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from app import schemas
-from app.dataset.catalog import Record, agreements_where
+from app.dataset.catalog import Record
 from app.routes import agreements
 from app.routes.context import Context
 from app.routes.deps import lookup, path_id
@@ -23,7 +23,7 @@ def router(ctx: Context) -> APIRouter:
         name="summits",
         model=schemas.Summit,
         sortable=SORTABLE,
-        select=lambda q, _: ctx.catalog.summits,
+        base=lambda q, _: ctx.catalog.summits,
         summary="List summits",
         description="The Central Asia–China summits, newest first.",
     )
@@ -45,17 +45,15 @@ def add_summit_agreements(r: APIRouter, ctx: Context) -> None:
     async def summit_of(summit_id: Annotated[str, path_id(EXAMPLE, "summit")]) -> Record:
         return lookup(ctx.catalog, "summits", "summit", summit_id)
 
-    def select(q: Any, summit: schemas.Summit) -> list[schemas.Agreement]:
-        return agreements_where(ctx.catalog, summit.id, q.kind, q.party, q.theme, q.disputed)
-
     add_collection(
         r,
         ctx,
         name="summit_agreements",
         model=schemas.Agreement,
         sortable=agreements.SORTABLE,
-        filters=agreements.filters(ctx.types),
-        select=select,
+        base=lambda q, summit: ctx.catalog.agreements_by_summit[summit.id],
+        collection="agreements",
+        left_out=("summit", "event"),
         summary="List a summit's agreements",
         description="The agreements and commitments of one summit, in the source's order: "
         "those of a meeting on its occasion (the talks on its eve) are at `/events`.",

@@ -17,7 +17,7 @@ def router(ctx: Context) -> APIRouter:
         name="themes",
         model=schemas.Theme,
         sortable=SORTABLE,
-        select=lambda q, _: ctx.catalog.theme_rows,
+        base=lambda q, _: ctx.catalog.theme_rows,
         summary="List themes",
         description="The theme taxonomy. Each theme lists the countries that name it with "
         "their counts, so one call draws a country x theme heatmap. A priority counts for its "

@@ -27,7 +27,7 @@ from app.schemas.records import (
     ThemeGroup,
     ValueClaim,
 )
-from app.schemas.service import DatasetInfo, Health, Index, Meta, Page, SearchHit
+from app.schemas.service import DatasetInfo, FacetCount, Health, Index, Meta, Page, SearchHit
 
 __all__ = [
     "Agreement",
@@ -38,6 +38,7 @@ __all__ = [
     "CountryRole",
     "DatasetInfo",
     "Event",
+    "FacetCount",
     "Health",
     "Index",
     "Leader",

@@ -221,6 +221,11 @@ class Agreement(Out):
     claims: Claims
     changes_url: ChangesUrl
 
+    @property
+    def own_summit(self) -> Summary | None:
+        """The summit whose own outcome it is: none for a meeting's on its occasion."""
+        return self.summit if self.event is None else None
+
 
 class Speaker(Out):
     """Who made a statement: a leader, or another person or group the source names."""

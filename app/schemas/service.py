@@ -1,8 +1,9 @@
 """What the service answers besides records: pages, search hits, index, metadata, health."""
 
-from typing import Generic
+from typing import Any, Generic
 
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.base import Out, T
 from app.schemas.records import Summary
@@ -21,6 +22,17 @@ class SearchHit(Out):
     score: float = Field(description="bm25 relevance; lower is better (SQLite FTS5 convention).")
 
 
+class FacetCount(Out):
+    """How many matching records carry one value of a faceted field."""
+
+    value: str = Field(description="The value, as a filter of the same name takes it.")
+    name: str = Field(description="Its name (a record's name or title; a kind as itself).")
+    count: int = Field(description="How many matching records carry it.")
+
+
+Absent: Any = SkipJsonSchema[None]  # type: ignore[misc]
+
+
 class Page(Out, Generic[T]):
     """One page of a collection."""
 
@@ -31,6 +43,11 @@ class Page(Out, Generic[T]):
     total: int = Field(description="How many records match, on all pages.")
     limit: int = Field(description="The page size asked for.")
     offset: int = Field(description="How many matching records come before this page.")
+    facets: dict[str, list[FacetCount]] | Absent = Field(
+        None,
+        description="Only with `facet=`: per faceted field, the count of matching records "
+        "(on all pages) for each value, most first.",
+    )
 
 
 class DatasetInfo(Out):
