@@ -34,7 +34,7 @@ const sparse = await api.GET("/priorities", {
 });
 if (sparse.data === undefined) fail("GET /priorities?fields=id,title", sparse.error);
 
-const energy = await api.GET("/priorities", { params: { query: { theme: "energy" } } });
+const energy = await api.GET("/priorities", { params: { query: { theme: ["energy"] } } });
 if (energy.data === undefined) fail("GET /priorities?theme=energy", energy.error);
 
 const missing = await api.GET("/countries/{country_id}", {

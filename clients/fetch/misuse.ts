@@ -16,7 +16,7 @@ export async function misuse(): Promise<unknown[]> {
   const first = countries.data.items[0];
   if (first === undefined) return seen;
 
-  seen.push(await api.GET("/priorities", { params: { query: { theme: "atlantis" } } })); // MISUSE: unknown theme
+  seen.push(await api.GET("/priorities", { params: { query: { theme: ["atlantis"] } } })); // MISUSE: unknown theme
   seen.push(await api.GET("/priorities", { params: { query: { fields: ["colour"] } } })); // MISUSE: unknown fields name
   seen.push(await api.GET("/countries", { params: { query: { sort: ["population"] } } })); // MISUSE: unknown sort key
   seen.push(first.nmae); // MISUSE: misspelled field

@@ -28,7 +28,7 @@ if (second.status !== 200) fail(next, second);
 const sparse = await listPriorities({ fields: ["id", "title"], limit: 3 });
 if (sparse.status !== 200) fail("GET /priorities?fields=id,title", sparse);
 
-const energy = await listPriorities({ theme: "energy" });
+const energy = await listPriorities({ theme: ["energy"] });
 if (energy.status !== 200) fail("GET /priorities?theme=energy", energy);
 
 const missing = await getCountry("atlantis");

@@ -11,7 +11,7 @@ export async function misuse(): Promise<unknown[]> {
   const first = countries.data.items[0];
   if (first === undefined) return seen;
 
-  seen.push(await listPriorities({ theme: "atlantis" })); // MISUSE: unknown theme
+  seen.push(await listPriorities({ theme: ["atlantis"] })); // MISUSE: unknown theme
   seen.push(await listPriorities({ fields: ["colour"] })); // MISUSE: unknown fields name
   seen.push(await listCountries({ sort: ["population"] })); // MISUSE: unknown sort key
   seen.push(first.nmae); // MISUSE: misspelled field

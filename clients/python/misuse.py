@@ -15,11 +15,11 @@ def misuse(api: Client) -> list[object]:
     if not isinstance(countries, CountryPage) or not countries.items:
         return seen
     first = countries.items[0]
-    seen.append(list_priorities.sync(client=api, theme=ThemeId.ATLANTIS))  # MISUSE: unknown theme
+    seen.append(list_priorities.sync(client=api, theme=[ThemeId.ATLANTIS]))  # MISUSE: unknown theme
     seen.append(list_priorities.sync(client=api, fields=[PriorityField.COLOUR]))  # MISUSE: unknown fields name
     seen.append(list_countries.sync(client=api, sort=[CountrySort.POPULATION]))  # MISUSE: unknown sort key
     seen.append(first.nmae)  # MISUSE: misspelled field
-    seen.append(list_priorities.sync(client=api, theme="energy"))  # MISUSE: a str, not a ThemeId
+    seen.append(list_priorities.sync(client=api, theme=["energy"]))  # MISUSE: a str, not a ThemeId
     seen.append(list_countries.sync(client=api, limit="ten"))  # MISUSE: wrong parameter type
     seen.append(list_countries.sync(client=api, colour="red"))  # MISUSE: unknown query parameter
     total: str = countries.total  # MISUSE: total is a number

@@ -66,7 +66,7 @@ def main(base_url: str) -> dict[str, Any]:
     if not isinstance(sparse, PriorityFieldsPage):
         fail("GET /priorities?fields=id,title", sparse)
 
-    energy = list_priorities.sync(client=api, theme=ThemeId.ENERGY)
+    energy = list_priorities.sync(client=api, theme=[ThemeId.ENERGY])
     if not isinstance(energy, PriorityPage):
         fail("GET /priorities?theme=energy", energy)
 
