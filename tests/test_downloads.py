@@ -31,6 +31,8 @@ RECORDS = [r.collection for r in RESOURCES]
 # pandas' dtype for each Table Schema type (nullable integers: a column may have blanks).
 DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
 VERSION = "2026.12.02"  # seeds/dataset.toml (issue 19)
+# Issue 22: no dot in a file name's version (Datasette answered 500 for `summit-2026.12.02.db`).
+DB_NAME = "summit-2026-12-02.db"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,7 @@ def test_the_database_downloads_and_holds_the_meta_counts(
     status, headers, body = fetch(f"{server.url}/dataset.db")
     assert status == 200
     assert headers["content-type"] == "application/vnd.sqlite3"
-    assert headers["content-disposition"] == f'attachment; filename="summit-{VERSION}.db"'
+    assert headers["content-disposition"] == f'attachment; filename="{DB_NAME}"'
     assert STRONG_ETAG.match(headers["etag"]), headers["etag"]
     assert headers["cache-control"].startswith("public, max-age=")
     assert body == db_path.read_bytes()  # the very file the server reads
@@ -222,11 +224,22 @@ def test_the_zip_holds_the_package_and_every_table(server: LiveServer) -> None:
     status, headers, body = fetch(f"{server.url}/datapackage.zip")
     assert status == 200
     assert headers["content-type"] == "application/zip"
+    disposition = 'attachment; filename="summit-2026-12-02-datapackage.zip"'
+    assert headers["content-disposition"] == disposition
     archive = zipfile.ZipFile(io.BytesIO(body))
     descriptor = package(server)
     assert json.loads(archive.read("datapackage.json")) == descriptor
     for resource in descriptor["resources"]:
         assert archive.read(resource["path"]) == fetch(f"{server.url}/{resource['path']}")[2]
+
+
+def test_a_package_table_is_named_apart_from_the_collection_csv(client: TestClient) -> None:
+    """Issue 22: the package's priorities table and the collection are shaped differently,
+    so they save under different names."""
+    table = client.get("/datapackage/priorities.csv").headers["content-disposition"]
+    collection = client.get("/priorities.csv").headers["content-disposition"]
+    assert table == 'attachment; filename="datapackage-priorities.csv"'
+    assert collection == 'attachment; filename="priorities.csv"'
 
 
 def test_an_unknown_table_is_a_404_naming_it(client: TestClient) -> None:

@@ -37,13 +37,19 @@ def first_rows(csv: bytes, rows: int = 3) -> str:
     return "".join(csv.decode().splitlines(keepends=True)[: rows + 1])
 
 
+def file_version(version: str) -> str:
+    """The dataset version as a file name's part: `2026.12.02` -> `2026-12-02` (a dot in a
+    name reads as an extension to Datasette and file managers)."""
+    return version.replace(".", "-")
+
+
 def attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(tags=["downloads"])
-    version = ctx.catalog.info.version
+    version = file_version(ctx.catalog.info.version)
     # The very bytes the server reads (its snapshot, app/dataset/db.py), held once: the edge
     # cache stores this object itself, not a copy (app/edge/http_cache.py).
     database = functools.cache(ctx.db.serialize)  # made on the first download, then kept
@@ -140,7 +146,9 @@ def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
         found = package.tables.get(table) if table != MATRIX_NAME else None
         if found is None:
             raise not_found("table", table)
-        return Response(found.csv, media_type=CSV_MEDIA_TYPE, headers=attachment(f"{table}.csv"))
+        # Not the collection's `priorities.csv`: the package's table is shaped differently.
+        headers = attachment(f"datapackage-{table}.csv")
+        return Response(found.csv, media_type=CSV_MEDIA_TYPE, headers=headers)
 
     matrix = package.tables[MATRIX_NAME]
 
