@@ -319,3 +319,40 @@ def test_the_readmes_pandas_snippet_loads_every_table(server: LiveServer) -> Non
     exec(snippet.replace("http://localhost:8000/", f"{server.url}/"), namespace)
     assert set(namespace["tables"]) == {r["name"] for r in package(server)["resources"]}
     assert len(namespace["values"]) == len(namespace["tables"]["agreement_values"])
+
+
+def test_the_readmes_sql_examples_answer_with_names(server: LiveServer, tmp_path: Path) -> None:
+    """Issue 22: each view of the downloaded `.db` answers its README example with names, and
+    a sum over the preferred claims counts each figure once."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### In SQL: the `.db`'s views", 1)[1].split("\n### ", 1)[0]
+    block = section.split("```sql\n", 1)[1].split("```", 1)[0]
+    statements = [s.strip() for s in block.split(";") if s.strip()]
+    saved = tmp_path / DB_NAME
+    saved.write_bytes(fetch(f"{server.url}/dataset.db")[2])
+    with sqlite3.connect(f"file:{saved}?mode=ro", uri=True) as db:
+        answers = [db.execute(statement).fetchall() for statement in statements]
+    assert answers == [
+        [("Sadyr Japarov", 10)],
+        [
+            ("1.5 billion yuan for the five Central Asian countries", "China"),
+            ("3,000 vocational training quotas for Central Asian citizens", "China"),
+        ],
+        [
+            (
+                "24.kg",
+                "2025-06-18",
+                "https://24.kg/english/333085_Sadyr_Japarov_names_six_key_areas_of_"
+                "partnership_with_China/",
+            ),
+            (
+                "AsiaNews",
+                "2025-06-26",
+                "https://www.asianews.it/news-en/Central-Asia-and-Beijing-after-the-Astana-"
+                "summit-63374.html",
+            ),
+        ],
+        # kt.kz's 24 billion for the 58 deals, Daryo's 208 million for the grant (not nCa's
+        # 25 billion, nor the grant's dollars once per source: 49,616,000,000 in all rows)
+        [(24_208_000_000.0,)],
+    ]

@@ -27,6 +27,7 @@ class Column:
     description: str
     values: type[StrEnum] | None = None  # a closed value set
     type: str | None = None  # a Table Schema type where the SQL type says less
+    required: bool = False  # where SQLite's column is nullable only for how it was added
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,10 @@ TABLES: dict[str, TableText] = {
             "note": C("A curator's note: why an excerpt does not name the leader; or empty."),
             "event_id": EVENT,
             "dispute": DISPUTE,
+            "country_id": C(
+                "The leader's country (the `.db` view `priorities_by_country` names it).",
+                required=True,
+            ),
         },
     ),
     "agreements": TableText(

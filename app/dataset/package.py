@@ -109,7 +109,7 @@ def _field(table: str, column: str, sql_type: str, required: bool, text: TableTe
         "description": said.description,
     }
     # An empty list is an empty cell, so a list column is never required.
-    required = required and sql_type != "JSON"
+    required = (required or said.required) and sql_type != "JSON"
     constraints: dict[str, Any] = {"required": True} if required else {}
     if said.values is not None:
         constraints["enum"] = [v.value for v in said.values]

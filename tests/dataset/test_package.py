@@ -37,3 +37,44 @@ def test_every_position_column_says_the_base_its_data_starts_from(db_path: Path)
         "statements",
     }
     assert len(bases) == 17
+
+
+def rows(package: Package, table: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(package.tables[table].csv.decode())))
+
+
+def test_a_sum_over_preferred_values_counts_each_figure_once(db_path: Path) -> None:
+    usd = [v for v in rows(built(db_path), "agreement_values") if v["currency"] == "USD"]
+    assert sum(float(v["amount"]) for v in usd) == 49_616_000_000
+    assert sum(float(v["amount"]) for v in usd if v["preferred"] == "true") == 24_208_000_000
+
+
+def test_every_claimed_attribute_has_one_preferred_claim_a_lone_one_too(db_path: Path) -> None:
+    package = built(db_path)
+    for table, record in (("claims", ("record_type", "record_id")), ("agreement_claims", ())):
+        preferred: dict[tuple[str, ...], int] = {}
+        for claim in rows(package, table):
+            key = (*(claim[k] for k in record or ("agreement_id",)), claim["attribute"])
+            preferred[key] = preferred.get(key, 0) + (claim["preferred"] == "true")
+        assert set(preferred.values()) == {1}, table
+    # Xi'an 2023's opening and close: one source each, each preferred
+    lone = [c for c in rows(package, "claims") if c["record_id"] == "xian-2023"]
+    assert [(c["attribute"], c["preferred"]) for c in lone] == [
+        ("opened", "true"),
+        ("concluded", "true"),
+    ]
+
+
+def test_the_priorities_table_carries_its_country(db_path: Path) -> None:
+    package = built(db_path)
+    by_country: dict[str, int] = {}
+    for priority in rows(package, "priorities"):
+        by_country[priority["country_id"]] = by_country.get(priority["country_id"], 0) + 1
+    # README, "The dataset": Kyrgyzstan 10, Kazakhstan 8, Turkmenistan 6, Uzbekistan 5, ...
+    assert by_country == {"kg": 10, "kz": 8, "tm": 6, "uz": 5, "cn": 4, "tj": 4}
+    (resource,) = [r for r in package.descriptor["resources"] if r["name"] == "priorities"]
+    (field,) = [f for f in resource["schema"]["fields"] if f["name"] == "country_id"]
+    assert field["constraints"] == {"required": True}
+    assert {"fields": ["country_id"], "reference": {"resource": "countries", "fields": ["id"]}} in (
+        resource["schema"]["foreignKeys"]
+    )
