@@ -273,16 +273,24 @@ def test_a_collection_csv_without_paging_has_every_row(client: TestClient, colle
     assert len(rows(response.content)) == total == client.get("/meta").json()["counts"][collection]
 
 
-def test_agreement_values_are_columns_and_citations_source_ids(client: TestClient) -> None:
+def test_agreement_values_are_package_rows_and_citations_source_ids(
+    client: TestClient,
+) -> None:
+    """Issue 22: the agreements CSV has no numbered value columns; each value is one row of
+    the package's agreement_values (the same amounts as the JSON), each citation a source id."""
     table = {r["id"]: r for r in rows(client.get("/agreements.csv").content)}
+    values = rows(client.get("/datapackage/agreement_values.csv").content)
     for agreement in client.get("/agreements").json()["items"]:
         row = table[agreement["id"]]
-        for n, value in enumerate(agreement["values"], 1):
-            amount = row[f"values.{n}.amount"]
-            assert (float(amount) if amount else None) == value["amount"]
-            assert row[f"values.{n}.currency"] == (value["currency"] or "")
-            assert row[f"values.{n}.qualifier"] == (value["qualifier"] or "")
-            assert row[f"values.{n}.preferred"] == ("true" if value["preferred"] else "false")
+        assert not [c for c in row if c.startswith("values")]
+        mine = [v for v in values if v["agreement_id"] == agreement["id"]]
+        assert [
+            (float(v["amount"]) if v["amount"] else None, v["currency"] or None, v["preferred"])
+            for v in mine
+        ] == [
+            (v["amount"], v["currency"], "true" if v["preferred"] else "false")
+            for v in agreement["values"]
+        ]
         sources = dict.fromkeys(c["source_id"] for c in agreement["sources"])
         assert row["sources"] == "; ".join(sources)
     assert not any("excerpt" in column for column in next(iter(table.values())))

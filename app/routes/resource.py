@@ -66,7 +66,8 @@ def add_collection(
     @query(table_query)
     async def table(request: Request, q: Any, parent: Annotated[Any, within.parent]) -> Response:
         filename = within.filename(parent) if within.filename else name
-        return table_response(request, select(q, parent), q, model, filename)
+        rows = select(q, parent)
+        return table_response(request, rows, q, model, filename, ctx.public_url)
 
     statuses = {"what": within.what}
     r.add_api_route(

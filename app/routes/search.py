@@ -72,6 +72,6 @@ def router(ctx: Context) -> APIRouter:
         request: Request,
         q: Any,
     ) -> Response:
-        return table_response(request, select(q), q, model, "search")
+        return table_response(request, select(q), q, model, "search", ctx.public_url)
 
     return r
