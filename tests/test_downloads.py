@@ -33,6 +33,7 @@ DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean"
 VERSION = "2026.12.02"  # seeds/dataset.toml (issue 19)
 # Issue 22: no dot in a file name's version (Datasette answered 500 for `summit-2026.12.02.db`).
 DB_NAME = "summit-2026-12-02.db"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +232,29 @@ def test_the_zip_holds_the_package_and_every_table(server: LiveServer) -> None:
     assert json.loads(archive.read("datapackage.json")) == descriptor
     for resource in descriptor["resources"]:
         assert archive.read(resource["path"]) == fetch(f"{server.url}/{resource['path']}")[2]
+
+
+def test_the_spreadsheet_downloads_named_with_a_stable_etag(
+    server: LiveServer, db_path: Path, tmp_path: Path
+) -> None:
+    """Issue 22: /datapackage.xlsx, what Excel and LibreOffice open right (its content is
+    tests/dataset/test_spreadsheet.py's), the same bytes and ETag from another process."""
+    status, headers, body = fetch(f"{server.url}/datapackage.xlsx")
+    assert status == 200
+    assert headers["content-type"] == XLSX
+    disposition = 'attachment; filename="summit-2026-12-02-datapackage.xlsx"'
+    assert headers["content-disposition"] == disposition
+    assert STRONG_ETAG.match(headers["etag"]), headers["etag"]
+    assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
+    with live_server(db_path, tmp_path / "again.log") as again:
+        _, second, same = fetch(f"{again.url}/datapackage.xlsx")
+    assert (second["etag"], same) == (headers["etag"], body)
+    index = json.loads(fetch(f"{server.url}/")[2])
+    assert index["links"]["datapackage_xlsx"] == "/datapackage.xlsx"
+    document = json.loads(fetch(f"{server.url}/openapi.json")[2])
+    ok = document["paths"]["/datapackage.xlsx"]["get"]["responses"]["200"]
+    assert list(ok["content"]) == [XLSX]
+    assert "Content-Disposition" in ok["headers"]
 
 
 def test_a_package_table_is_named_apart_from_the_collection_csv(client: TestClient) -> None:

@@ -243,9 +243,14 @@ def _descriptor(
 
 def _zip(descriptor: bytes, tables: Iterable[Table]) -> bytes:
     """datapackage.json and every CSV at its path: the package for offline use."""
+    return fixed_zip([("datapackage.json", descriptor), *((t.path, t.csv) for t in tables)])
+
+
+def fixed_zip(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of `members`, each dated ZIP_TIME: the same members are the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for path, data in [("datapackage.json", descriptor), *((t.path, t.csv) for t in tables)]:
+        for path, data in members:
             member = zipfile.ZipInfo(path, date_time=ZIP_TIME)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
