@@ -161,7 +161,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             print(f"cannot serve: {exc}", file=sys.stderr, flush=True)
             raise SystemExit(exit_for(exc)) from None
     db, catalog = load_catalog(settings)
-    api = create_api(Context(catalog, db))
+    api = create_api(Context(catalog, db, settings.public_url))
     app = edge(api, api, settings)
     # Everything built so far lives as long as the process: out of the collector's view.
     gc.collect()
@@ -179,4 +179,4 @@ def exit_for(exc: Exception) -> int:
 
 def openapi_document(settings: Settings) -> dict[str, Any]:
     db, catalog = load_catalog(settings)
-    return create_api(Context(catalog, db)).openapi()
+    return create_api(Context(catalog, db, settings.public_url)).openapi()

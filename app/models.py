@@ -121,6 +121,9 @@ class Priority(SQLModel, table=True):
     description: str
     note: str | None = None
     dispute: str | None = None
+    # The leader's country, so that a table or a view needs no join to say whose it is.
+    # Nullable only because SQLite adds a referencing column so (migration 0005); always set.
+    country_id: str | None = Field(default=None, foreign_key="countries.id", index=True)
 
 
 class PriorityTheme(SQLModel, table=True):

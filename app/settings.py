@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         description="Serve the file only if its bytes have this sha256 (summit-api serve "
         "sets it for its workers)",
     )
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^/\s?#]+(/[^\s?#]*)?$",
+        description="The API's public base URL (https://api.example.org): what "
+        "`links=absolute` makes CSV links absolute with; unset, it answers 400",
+    )
     # Comma-separated (`https://a.example,https://b.example`) or a JSON list.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
 
@@ -64,6 +70,11 @@ class Settings(BaseSettings):
         if not value.startswith("sqlite:///"):
             raise ValueError("DATABASE_URL must be a sqlite:/// URL")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value is not None else None
 
     @field_validator("cors_origins", mode="before")
     @classmethod

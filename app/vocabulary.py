@@ -119,6 +119,19 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class Links(StrEnum):
+    """How a CSV writes its link cells: root-relative paths (the default) or absolute URLs."""
+
+    relative = "relative"
+    absolute = "absolute"
+
+
+class RelativeLinks(StrEnum):
+    """How a CSV writes its link cells: root-relative paths (a server without PUBLIC_URL)."""
+
+    relative = "relative"
+
+
 class ResourceType(StrEnum):
     """The kinds of record: search hits' `type` and the `type=` filter."""
 

@@ -60,6 +60,7 @@ DOWNLOAD_OPERATIONS = {
     ("/dataset.db", "get_database"),
     ("/datapackage.json", "get_datapackage"),
     ("/datapackage.zip", "get_datapackage_zip"),
+    ("/datapackage.xlsx", "get_datapackage_xlsx"),
     ("/datapackage/{table}.csv", "get_datapackage_table"),
     ("/themes/matrix.csv", "get_theme_matrix"),
 }

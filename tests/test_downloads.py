@@ -31,6 +31,9 @@ RECORDS = [r.collection for r in RESOURCES]
 # pandas' dtype for each Table Schema type (nullable integers: a column may have blanks).
 DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
 VERSION = "2026.12.02"  # seeds/dataset.toml (issue 19)
+# Issue 22: no dot in a file name's version (Datasette answered 500 for `summit-2026.12.02.db`).
+DB_NAME = "summit-2026-12-02.db"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +67,7 @@ def test_the_database_downloads_and_holds_the_meta_counts(
     status, headers, body = fetch(f"{server.url}/dataset.db")
     assert status == 200
     assert headers["content-type"] == "application/vnd.sqlite3"
-    assert headers["content-disposition"] == f'attachment; filename="summit-{VERSION}.db"'
+    assert headers["content-disposition"] == f'attachment; filename="{DB_NAME}"'
     assert STRONG_ETAG.match(headers["etag"]), headers["etag"]
     assert headers["cache-control"].startswith("public, max-age=")
     assert body == db_path.read_bytes()  # the very file the server reads
@@ -222,11 +225,45 @@ def test_the_zip_holds_the_package_and_every_table(server: LiveServer) -> None:
     status, headers, body = fetch(f"{server.url}/datapackage.zip")
     assert status == 200
     assert headers["content-type"] == "application/zip"
+    disposition = 'attachment; filename="summit-2026-12-02-datapackage.zip"'
+    assert headers["content-disposition"] == disposition
     archive = zipfile.ZipFile(io.BytesIO(body))
     descriptor = package(server)
     assert json.loads(archive.read("datapackage.json")) == descriptor
     for resource in descriptor["resources"]:
         assert archive.read(resource["path"]) == fetch(f"{server.url}/{resource['path']}")[2]
+
+
+def test_the_spreadsheet_downloads_named_with_a_stable_etag(
+    server: LiveServer, db_path: Path, tmp_path: Path
+) -> None:
+    """Issue 22: /datapackage.xlsx, what Excel and LibreOffice open right (its content is
+    tests/dataset/test_spreadsheet.py's), the same bytes and ETag from another process."""
+    status, headers, body = fetch(f"{server.url}/datapackage.xlsx")
+    assert status == 200
+    assert headers["content-type"] == XLSX
+    disposition = 'attachment; filename="summit-2026-12-02-datapackage.xlsx"'
+    assert headers["content-disposition"] == disposition
+    assert STRONG_ETAG.match(headers["etag"]), headers["etag"]
+    assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
+    with live_server(db_path, tmp_path / "again.log") as again:
+        _, second, same = fetch(f"{again.url}/datapackage.xlsx")
+    assert (second["etag"], same) == (headers["etag"], body)
+    index = json.loads(fetch(f"{server.url}/")[2])
+    assert index["links"]["datapackage_xlsx"] == "/datapackage.xlsx"
+    document = json.loads(fetch(f"{server.url}/openapi.json")[2])
+    ok = document["paths"]["/datapackage.xlsx"]["get"]["responses"]["200"]
+    assert list(ok["content"]) == [XLSX]
+    assert "Content-Disposition" in ok["headers"]
+
+
+def test_a_package_table_is_named_apart_from_the_collection_csv(client: TestClient) -> None:
+    """Issue 22: the package's priorities table and the collection are shaped differently,
+    so they save under different names."""
+    table = client.get("/datapackage/priorities.csv").headers["content-disposition"]
+    collection = client.get("/priorities.csv").headers["content-disposition"]
+    assert table == 'attachment; filename="datapackage-priorities.csv"'
+    assert collection == 'attachment; filename="priorities.csv"'
 
 
 def test_an_unknown_table_is_a_404_naming_it(client: TestClient) -> None:
@@ -260,16 +297,24 @@ def test_a_collection_csv_without_paging_has_every_row(client: TestClient, colle
     assert len(rows(response.content)) == total == client.get("/meta").json()["counts"][collection]
 
 
-def test_agreement_values_are_columns_and_citations_source_ids(client: TestClient) -> None:
+def test_agreement_values_are_package_rows_and_citations_source_ids(
+    client: TestClient,
+) -> None:
+    """Issue 22: the agreements CSV has no numbered value columns; each value is one row of
+    the package's agreement_values (the same amounts as the JSON), each citation a source id."""
     table = {r["id"]: r for r in rows(client.get("/agreements.csv").content)}
+    values = rows(client.get("/datapackage/agreement_values.csv").content)
     for agreement in client.get("/agreements").json()["items"]:
         row = table[agreement["id"]]
-        for n, value in enumerate(agreement["values"], 1):
-            amount = row[f"values.{n}.amount"]
-            assert (float(amount) if amount else None) == value["amount"]
-            assert row[f"values.{n}.currency"] == (value["currency"] or "")
-            assert row[f"values.{n}.qualifier"] == (value["qualifier"] or "")
-            assert row[f"values.{n}.preferred"] == ("true" if value["preferred"] else "false")
+        assert not [c for c in row if c.startswith("values")]
+        mine = [v for v in values if v["agreement_id"] == agreement["id"]]
+        assert [
+            (float(v["amount"]) if v["amount"] else None, v["currency"] or None, v["preferred"])
+            for v in mine
+        ] == [
+            (v["amount"], v["currency"], "true" if v["preferred"] else "false")
+            for v in agreement["values"]
+        ]
         sources = dict.fromkeys(c["source_id"] for c in agreement["sources"])
         assert row["sources"] == "; ".join(sources)
     assert not any("excerpt" in column for column in next(iter(table.values())))
@@ -306,3 +351,40 @@ def test_the_readmes_pandas_snippet_loads_every_table(server: LiveServer) -> Non
     exec(snippet.replace("http://localhost:8000/", f"{server.url}/"), namespace)
     assert set(namespace["tables"]) == {r["name"] for r in package(server)["resources"]}
     assert len(namespace["values"]) == len(namespace["tables"]["agreement_values"])
+
+
+def test_the_readmes_sql_examples_answer_with_names(server: LiveServer, tmp_path: Path) -> None:
+    """Issue 22: each view of the downloaded `.db` answers its README example with names, and
+    a sum over the preferred claims counts each figure once."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### In SQL: the `.db`'s views", 1)[1].split("\n### ", 1)[0]
+    block = section.split("```sql\n", 1)[1].split("```", 1)[0]
+    statements = [s.strip() for s in block.split(";") if s.strip()]
+    saved = tmp_path / DB_NAME
+    saved.write_bytes(fetch(f"{server.url}/dataset.db")[2])
+    with sqlite3.connect(f"file:{saved}?mode=ro", uri=True) as db:
+        answers = [db.execute(statement).fetchall() for statement in statements]
+    assert answers == [
+        [("Sadyr Japarov", 10)],
+        [
+            ("1.5 billion yuan for the five Central Asian countries", "China"),
+            ("3,000 vocational training quotas for Central Asian citizens", "China"),
+        ],
+        [
+            (
+                "24.kg",
+                "2025-06-18",
+                "https://24.kg/english/333085_Sadyr_Japarov_names_six_key_areas_of_"
+                "partnership_with_China/",
+            ),
+            (
+                "AsiaNews",
+                "2025-06-26",
+                "https://www.asianews.it/news-en/Central-Asia-and-Beijing-after-the-Astana-"
+                "summit-63374.html",
+            ),
+        ],
+        # kt.kz's 24 billion for the 58 deals, Daryo's 208 million for the grant (not nCa's
+        # 25 billion, nor the grant's dollars once per source: 49,616,000,000 in all rows)
+        [(24_208_000_000.0,)],
+    ]

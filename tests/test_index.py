@@ -74,6 +74,7 @@ def test_index(client: TestClient) -> None:
             "database": "/dataset.db",
             "datapackage": "/datapackage.json",
             "datapackage_zip": "/datapackage.zip",
+            "datapackage_xlsx": "/datapackage.xlsx",
             "theme_matrix": "/themes/matrix.csv",
         },
     }
@@ -133,6 +134,7 @@ def test_meta(client: TestClient) -> None:
             "database": "/dataset.db",
             "datapackage": "/datapackage.json",
             "datapackage_zip": "/datapackage.zip",
+            "datapackage_xlsx": "/datapackage.xlsx",
             "theme_matrix": "/themes/matrix.csv",
         },
     }

@@ -396,25 +396,30 @@ def cell(value: Any) -> str:
 CITATION_KEYS = {"source_id", "excerpt", "url", "title", "publisher", "published", "web_url"}
 
 
+# Lists of claims: no columns in a CSV, one row each in the package's tables (issue 22).
+CLAIM_LISTS = {"values", "claims"}
+
+
 def flatten(value: Any, prefix: str = "") -> dict[str, str]:
     """The documented CSV rules: embedded objects -> dotted columns; a list of strings or of
-    objects with ids -> one column, `; `-joined (`cell`); citations -> their distinct source
-    ids, `; `-joined; other objects -> numbered groups `name.1.key`, ..., less `excerpt`."""
+    objects with ids -> one column, `; `-joined (`cell`), objects' names and roles beside
+    (`themes.name`, `parties.role`); citations -> their distinct source ids, `; `-joined;
+    lists of claims (`values`, `claims`) -> no column."""
     if isinstance(value, dict):
         row: dict[str, str] = {}
         for key, inner in value.items():
+            if not prefix and key in CLAIM_LISTS:
+                continue
             row.update(flatten(inner, f"{prefix}.{key}" if prefix else key))
         return row
     objects = [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
     if objects and all(set(v) == CITATION_KEYS for v in objects):
         return {prefix: "; ".join(dict.fromkeys(v["source_id"] for v in objects))}
-    if objects and "id" not in objects[0]:
-        row = {}
-        for n, item in enumerate(objects, 1):
-            kept = {k: v for k, v in item.items() if k != "excerpt"}
-            row.update(flatten(kept, f"{prefix}.{n}"))
-        return row
-    return {prefix: cell(value)}
+    row = {prefix: cell(value)}
+    for key in ("name", "role"):
+        if objects and key in objects[0]:
+            row[f"{prefix}.{key}"] = "; ".join(str(v[key]) for v in objects)
+    return row
 
 
 def parse_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -440,7 +445,8 @@ def assert_round_trip(header: list[str], rows: list[dict[str, str]], items: list
             assert row[column] == "", column
     if items:
         top = list(dict.fromkeys(c.split(".", 1)[0] for c in header))
-        assert top == list(items[0]), "columns in the order of the JSON keys"
+        keys = [k for k in items[0] if k not in CLAIM_LISTS]
+        assert top == keys, "columns in the order of the JSON keys, less the claims"
 
 
 def table_location(path: str, params: Params) -> str:
@@ -544,25 +550,19 @@ def test_csv_has_the_same_filters_sort_and_page_as_json(
 
 
 def test_the_csv_header_does_not_depend_on_the_data(client: TestClient) -> None:
-    """An empty result still has the documented header; a filtered one the same header,
-    but for the number of claim groups: as many as the answer's longest `claims`, at least
-    one (README, "CSV"). Tokayev's priorities follow his own texts: none is disputed."""
-
-    def shape(columns: list[str]) -> list[str]:
-        return list(dict.fromkeys(re.sub(r"^claims\.\d+\.", "claims.N.", c) for c in columns))
-
+    """An empty result still has the documented header, and a filtered one the same: no
+    numbered groups of claim columns that grow with the answer (issue 22). Tokayev's
+    priorities follow his own texts: none is disputed."""
     header, rows = parse_csv(get_csv(client, "/priorities", {}, "format").text)
     empty_header, empty_rows = parse_csv(
         get_csv(client, "/priorities", {"country": "kz", "disputed": "true"}, "format").text
     )
     assert rows
     assert empty_rows == []
-    assert shape(empty_header) == shape(header)
-    one_group = [f"claims.1.{k}" for k in ("attribute", "value", "preferred", "source_id")]
-    assert [c for c in empty_header if c.startswith("claims.")] == one_group
+    assert empty_header == header
+    assert not [c for c in header if c.startswith(("claims", "values"))]
     filtered, _ = parse_csv(get_csv(client, "/priorities", {"country": "tj"}, "format").text)
-    assert shape(filtered) == shape(header)
-    assert "claims.2.attribute" in header, "the Kyrgyz priorities keep two claims or more"
+    assert filtered == header
 
 
 def test_an_empty_csv_page_says_no_rows(client: TestClient) -> None:
@@ -572,15 +572,19 @@ def test_an_empty_csv_page_says_no_rows(client: TestClient) -> None:
     assert response.text.count("\r\n") == 1  # the header alone
 
 
-def test_claims_are_one_group_of_columns_when_no_row_has_more(client: TestClient) -> None:
-    """No row: one group (`values.1.…`), no second; `fields=values` keeps every column of
-    the group, whose names have dots of their own."""
-    response = client.get("/agreements.csv?fields=id&fields=values&limit=1&offset=1000")
-    header = (
-        "id,values.1.amount,values.1.currency,values.1.qualifier,values.1.note,"
-        "values.1.preferred,values.1.source_id"
+def test_the_agreements_csv_keeps_its_claims_in_the_package(client: TestClient) -> None:
+    """Issue 22: 25 columns, names and roles beside ids, not 86 mostly empty ones; the
+    claims and values are rows of the package's agreement_claims and agreement_values."""
+    response = client.get("/agreements.csv?fields=id&fields=parties&fields=values&limit=1")
+    assert response.text == (
+        "id,parties,parties.name,parties.role\r\n"
+        "treaty-on-eternal-good-neighborliness-friendship-and-cooperation,kz; uz; kg; tj; tm; cn,"
+        "Kazakhstan; Uzbekistan; Kyrgyzstan; Tajikistan; Turkmenistan; China,"
+        "signatory; signatory; signatory; signatory; signatory; signatory\r\n"
     )
-    assert response.text == header + "\r\n"
+    header, _ = parse_csv(client.get("/agreements.csv").text)
+    assert len(header) == 25
+    assert header[header.index("themes") + 1] == "themes.name"
 
 
 @pytest.mark.parametrize(
@@ -797,3 +801,49 @@ def test_a_page_is_exactly_what_orjson_writes(client: TestClient, url: str) -> N
     page = orjson.loads(response.content)
     assert list(page) == ["items", "total", "limit", "offset"]
     assert orjson.dumps(page) == response.content
+
+
+# --- absolute links in CSV cells (issue 22) ---------------------------------------------------
+
+
+def test_links_absolute_prefixes_every_link_cell_with_the_public_url(db_path: Path) -> None:
+    """From PUBLIC_URL (its trailing slash dropped), never the request's Host; a web address
+    (a source's `web_url`) stays as it is."""
+    with TestClient(build(db_path, public_url="https://data.example.org/summit/")) as client:
+        headers = {"Host": "attacker.example"}
+        response = client.get("/countries/kg/priorities.csv?links=absolute", headers=headers)
+        sources = client.get("/sources.csv?links=absolute&fields=id,url,web_url").text
+        relative = client.get("/countries/kg/priorities.csv").text
+    assert response.status_code == 200
+    (first, *_) = list(csv.DictReader(io.StringIO(response.text)))
+    assert first["url"] == (
+        "https://data.example.org/summit/priorities/astana-2025-kg-transit-and-transport-guidelines"
+    )
+    assert first["leader.url"] == "https://data.example.org/summit/leaders/sadyr-japarov"
+    assert first["changes_url"] == (
+        "https://data.example.org/summit/changes?record="
+        "astana-2025-kg-transit-and-transport-guidelines"
+    )
+    assert "attacker.example" not in response.text
+    assert sources.splitlines()[1] == (
+        "asianews-2025-06-26-astana-summit,"
+        "https://data.example.org/summit/sources/asianews-2025-06-26-astana-summit,"
+        "https://www.asianews.it/news-en/Central-Asia-and-Beijing-after-the-Astana-summit-63374.html"
+    )
+    assert "https://" not in relative.splitlines()[1].split(",")[1]
+
+
+def test_links_absolute_without_a_public_url_is_a_422_the_document_declares(
+    client: TestClient,
+) -> None:
+    """A server without PUBLIC_URL has no base for absolute links: its document offers
+    `relative` alone and names the setting; `absolute` is a 422 naming `links`."""
+    body = assert_problem(client.get("/priorities.csv?links=absolute"), 422, "links")
+    assert body["errors"][0]["accepted"] == "one of: relative"
+    assert client.get("/priorities.csv?links=relative").status_code == 200
+    document = client.get("/openapi.json").json()
+    (links,) = [
+        p for p in document["paths"]["/priorities.csv"]["get"]["parameters"] if p["name"] == "links"
+    ]
+    assert "PUBLIC_URL" in links["description"]
+    assert document["components"]["schemas"]["RelativeLinks"]["enum"] == ["relative"]

@@ -194,6 +194,7 @@ def serve_fails(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
         ("CACHE_MAX_AGE", "-1"),
         ("WORKERS", "0"),
         ("DATABASE_SHA256", "not-a-digest"),
+        ("PUBLIC_URL", "api.example.org"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_exit_2(db_path: Path, variable: str, value: str) -> None:

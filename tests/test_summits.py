@@ -114,21 +114,21 @@ def test_get_summit_xian_literal(client: TestClient) -> None:
             },
         ],
         # two sources, two different attributes (the day it opened, the day it ended): no
-        # dispute, and neither claim is marked preferred
+        # dispute, and each lone claim is its attribute's preferred one (issue 22)
         "disputed": False,
         "dispute": None,
         "claims": [
             {
                 "attribute": "opened",
                 "value": "2023-05-18",
-                "preferred": False,
+                "preferred": True,
                 "source_id": teller,
                 "excerpt": teller_excerpt,
             },
             {
                 "attribute": "concluded",
                 "value": "2023-05-19",
-                "preferred": False,
+                "preferred": True,
                 "source_id": xinhua,
                 "excerpt": xinhua_excerpt,
             },

@@ -39,6 +39,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "priorities": (
         *("id", "leader_id", "summit_id", "position", "kind", "title", "description"),
         *("note", "event_id", "dispute"),
+        "country_id",  # migration 0005 (issue 22): for the downloads' readers
     ),
     "priority_themes": ("priority_id", "theme_id", "position"),
     "search": ("type", "id", "url", "position", "title", "aliases", "body"),

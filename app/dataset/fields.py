@@ -27,6 +27,7 @@ class Column:
     description: str
     values: type[StrEnum] | None = None  # a closed value set
     type: str | None = None  # a Table Schema type where the SQL type says less
+    required: bool = False  # where SQLite's column is nullable only for how it was added
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class TableText:
 
 C = Column
 POSITION = C("Order, as the source gives it (0-based).")
+# The seeds number these themselves, from 1 (seeds/README.md): the package says so.
+PRIORITY_POSITION = C("Order within the leader's list at that summit (1-based).")
+RECORD_POSITION = C("Order, as the article reports it (1-based).")
 EVENT = C("The meeting on the summit's occasion where it happened; empty: the summit session.")
 DISPUTE = C("One line: what the sources disagree on; empty where nothing is disputed.")
 PREFERRED = C("Whether this is the preferred (most direct) claim: sum or count only these.")
@@ -111,13 +115,17 @@ TABLES: dict[str, TableText] = {
             "id": C("The priority's id."),
             "leader_id": C("The leader who put it forward."),
             "summit_id": C("The summit."),
-            "position": POSITION,
+            "position": PRIORITY_POSITION,
             "kind": C("What the leader put forward.", PriorityKind),
             "title": C("A short title."),
             "description": C("What the sources say of it."),
             "note": C("A curator's note: why an excerpt does not name the leader; or empty."),
             "event_id": EVENT,
             "dispute": DISPUTE,
+            "country_id": C(
+                "The leader's country (the `.db` view `priorities_by_country` names it).",
+                required=True,
+            ),
         },
     ),
     "agreements": TableText(
@@ -126,7 +134,7 @@ TABLES: dict[str, TableText] = {
         {
             "id": C("The agreement's id."),
             "summit_id": C("The summit."),
-            "position": POSITION,
+            "position": RECORD_POSITION,
             "kind": C("What kind of agreement it is.", AgreementKind),
             "title": C("Its title or a short description."),
             "also_known_as": C(f"Other names, each from a cited source, {LIST}."),
@@ -144,7 +152,7 @@ TABLES: dict[str, TableText] = {
         {
             "id": C("The statement's id."),
             "summit_id": C("The summit it concerns."),
-            "position": POSITION,
+            "position": RECORD_POSITION,
             "kind": C("A quote (the speaker's own words) or a paraphrase.", StatementKind),
             "text": C("The quote, or the paraphrased position."),
             "context": C("What the statement answers or refers to."),

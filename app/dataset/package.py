@@ -109,7 +109,7 @@ def _field(table: str, column: str, sql_type: str, required: bool, text: TableTe
         "description": said.description,
     }
     # An empty list is an empty cell, so a list column is never required.
-    required = required and sql_type != "JSON"
+    required = (required or said.required) and sql_type != "JSON"
     constraints: dict[str, Any] = {"required": True} if required else {}
     if said.values is not None:
         constraints["enum"] = [v.value for v in said.values]
@@ -243,9 +243,14 @@ def _descriptor(
 
 def _zip(descriptor: bytes, tables: Iterable[Table]) -> bytes:
     """datapackage.json and every CSV at its path: the package for offline use."""
+    return fixed_zip([("datapackage.json", descriptor), *((t.path, t.csv) for t in tables)])
+
+
+def fixed_zip(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of `members`, each dated ZIP_TIME: the same members are the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for path, data in [("datapackage.json", descriptor), *((t.path, t.csv) for t in tables)]:
+        for path, data in members:
             member = zipfile.ZipInfo(path, date_time=ZIP_TIME)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16

@@ -141,10 +141,12 @@ def _leaders(d: Dataset) -> Iterator[SQLModel]:
 
 
 def _priorities(d: Dataset) -> Iterator[SQLModel]:
+    leaders = d.by_id(LeaderSeed)
     for p in d.of(PrioritySeed):
         yield models.Priority(
             id=p.id,
             leader_id=p.leader,
+            country_id=leaders[p.leader].country,
             summit_id=p.summit,
             event_id=p.event,
             position=p.position,

@@ -185,10 +185,13 @@ class Disputable(Cited):
             preferred = sum(c.preferred for c in mine)
             if preferred > 1:
                 raise ValueError(f"claims on {attribute!r}: more than one is preferred")
-            if len({c.value for c in mine}) > 1:
+            differ = len({c.value for c in mine}) > 1
+            if differ:
                 disagreeing.append(attribute)
-                if preferred != 1:
-                    raise ValueError(f"claims on {attribute!r} differ: mark one preferred")
+            # A lone or agreed claim is preferred too: `WHERE preferred` counts each fact once.
+            if preferred != 1:
+                how = "differ" if differ else "agree (or stand alone)"
+                raise ValueError(f"claims on {attribute!r} {how}: mark one preferred")
         if disagreeing and self.dispute is None:
             raise ValueError(f"claims on {', '.join(disagreeing)} differ: say how in 'dispute'")
         if self.dispute is not None and not disagreeing:

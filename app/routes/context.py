@@ -46,6 +46,7 @@ def invalid_example(path: str, query: type[QueryBase]) -> dict[str, Any]:
 class Context:
     catalog: Catalog
     db: sqlite3.Connection
+    public_url: str | None = None  # PUBLIC_URL: what `links=absolute` prefixes (listing.py)
     types: Types = field(init=False)
     sparse: dict[type[schemas.Out], type[schemas.Out]] = field(default_factory=dict)
     # The response models the document refers to, by component name: made only when the
@@ -53,7 +54,7 @@ class Context:
     components: dict[str, Callable[[], type[schemas.Out]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.types = Types(self.catalog)
+        self.types = Types(self.catalog, self.public_url)
 
     def sparse_of(self, model: type[schemas.Out]) -> type[schemas.Out]:
         if model not in self.sparse:
@@ -155,5 +156,5 @@ class Context:
         *statuses: int,
         what: str = "",
     ) -> dict[int | str, Any]:
-        example = to_csv(items[:2], csv_columns(model, items[:2])).decode()
+        example = to_csv(items[:2], csv_columns(model)).decode()
         return table_responses(self.errors(path, query, 422, *statuses, what=what), example)

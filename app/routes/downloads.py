@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from app.dataset.package import MATRIX_NAME, MATRIX_PATH, Package, build_package
+from app.dataset.spreadsheet import XLSX_MEDIA_TYPE, workbook
 from app.openapi import download_responses, problem_example
 from app.problems import not_found
 from app.routes.context import Context
@@ -28,6 +29,7 @@ DOWNLOADS = {
     "database": "/dataset.db",
     "datapackage": "/datapackage.json",
     "datapackage_zip": "/datapackage.zip",
+    "datapackage_xlsx": "/datapackage.xlsx",
     "theme_matrix": f"/{MATRIX_PATH}",
 }
 
@@ -37,13 +39,19 @@ def first_rows(csv: bytes, rows: int = 3) -> str:
     return "".join(csv.decode().splitlines(keepends=True)[: rows + 1])
 
 
+def file_version(version: str) -> str:
+    """The dataset version as a file name's part: `2026.12.02` -> `2026-12-02` (a dot in a
+    name reads as an extension to Datasette and file managers)."""
+    return version.replace(".", "-")
+
+
 def attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(tags=["downloads"])
-    version = ctx.catalog.info.version
+    version = file_version(ctx.catalog.info.version)
     # The very bytes the server reads (its snapshot, app/dataset/db.py), held once: the edge
     # cache stores this object itself, not a copy (app/edge/http_cache.py).
     database = functools.cache(ctx.db.serialize)  # made on the first download, then kept
@@ -97,6 +105,23 @@ def router(ctx: Context) -> APIRouter:
         headers = attachment(f"summit-{version}-datapackage.zip")
         return Response(package.zip, media_type=ZIP_MEDIA_TYPE, headers=headers)
 
+    # Made on the first download (openpyxl: about 0.3 s), then kept.
+    spreadsheet = functools.cache(functools.partial(workbook, package))
+
+    @r.get(
+        "/datapackage.xlsx",
+        response_class=Response,
+        summary="The data package as one spreadsheet",
+        description="Every table of the package as a sheet of one Excel workbook (after an "
+        "`about` sheet: each table's title, description and row count), typed as its Table "
+        "Schema says: what Excel and LibreOffice open right by default, names and all.",
+        responses=download_responses(bad_query, XLSX_MEDIA_TYPE, BINARY, "The workbook."),
+    )
+    @query(QueryBase)
+    async def get_datapackage_xlsx(q: Any) -> Response:
+        headers = attachment(f"summit-{version}-datapackage.xlsx")
+        return Response(spreadsheet(), media_type=XLSX_MEDIA_TYPE, headers=headers)
+
     add_tables(r, ctx, package)
     return r
 
@@ -140,7 +165,9 @@ def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
         found = package.tables.get(table) if table != MATRIX_NAME else None
         if found is None:
             raise not_found("table", table)
-        return Response(found.csv, media_type=CSV_MEDIA_TYPE, headers=attachment(f"{table}.csv"))
+        # Not the collection's `priorities.csv`: the package's table is shaped differently.
+        headers = attachment(f"datapackage-{table}.csv")
+        return Response(found.csv, media_type=CSV_MEDIA_TYPE, headers=headers)
 
     matrix = package.tables[MATRIX_NAME]
 

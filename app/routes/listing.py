@@ -6,6 +6,7 @@ header and CSV behave the same on every endpoint.
 """
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any, get_args, get_origin
 from urllib.parse import quote, urlencode
 
@@ -18,6 +19,8 @@ from app.dataset.package import to_csv as write_csv
 from app.edge.negotiation import prefers_csv
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+# What a CSV says of each related object of a list, beside its id (`themes.name`).
+LISTED_KEYS = ("name", "role")
 # Every collection of the dataset is small and known at start-up: a complete CSV is bounded.
 Items = Sequence[schemas.Out]
 
@@ -147,10 +150,17 @@ def json_response(body: schemas.Out) -> Response:
 
 
 def table_response(
-    request: Request, items: Items, q: Any, model: type[schemas.Out], name: str
+    request: Request,
+    items: Items,
+    q: Any,
+    model: type[schemas.Out],
+    name: str,
+    public_url: str | None = None,
 ) -> Response:
     """The collection as CSV: every matching row, or one page when `limit`/`offset` is given
-    (then `Link` and `X-Rows` say which rows these are)."""
+    (then `Link` and `X-Rows` say which rows these are); `links=absolute` prefixes the link
+    cells with the configured `public_url`."""
+    base = link_base(q.links, public_url)
     ordered = sort_items(items, q.sort)
     headers = {
         "X-Total-Count": str(len(ordered)),
@@ -164,36 +174,41 @@ def table_response(
         headers |= _links(pagination_links(request, len(ordered), limit, offset))
     else:
         rows = ordered
-    columns = csv_columns(model, rows)
+    columns = csv_columns(model)
     if q.fields is not None:
         columns = [c for c in columns if c.split(".", 1)[0] in set(q.fields)]
-    return Response(to_csv(rows, columns), media_type=CSV_MEDIA_TYPE, headers=headers)
+    return Response(to_csv(rows, columns, base), media_type=CSV_MEDIA_TYPE, headers=headers)
 
 
-def csv_columns(model: type[schemas.Out], items: Items = (), prefix: str = "") -> list[str]:
-    """The CSV header of `items`: embedded objects as dotted columns, in model order; a list
-    of objects without ids as numbered groups of columns (`values.1.amount`, ...), as many as
-    the longest such list among `items` (at least one), less the verbatim `excerpt`."""
+def link_base(links: StrEnum | None, public_url: str | None) -> str:
+    """What a link cell is prefixed with: nothing (root-relative), or the configured public
+    URL; never the request's Host, which a client or a proxy may set to anything. (Without
+    PUBLIC_URL the query model refuses `absolute`: app/routes/params.py.)"""
+    if links is None or links.value != "absolute" or public_url is None:
+        return ""
+    return public_url
+
+
+def csv_columns(model: type[schemas.Out], prefix: str = "") -> list[str]:
+    """The CSV header of a model: embedded objects as dotted columns, in model order; a list
+    of objects with ids as their ids, and their names and roles beside (`themes.name`,
+    `parties.role`); citations as source ids. Lists of claims (`values`, `claims`) are left
+    out: one row per claim is the data package's long tables (README, "CSV")."""
     columns: list[str] = []
     for name, info in model.model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
         nested = _embedded_model(info.annotation)
         listed = _listed_model(info.annotation)
         if nested is not None:
-            columns += csv_columns(nested, (), path)
-        elif listed is not None and not _one_column(listed):
-            width = max([len(getattr(item, name)) for item in items] + [1])
-            parts = [p for p in csv_columns(listed) if p != "excerpt"]
-            columns += [f"{path}.{n}.{part}" for n in range(1, width + 1) for part in parts]
-        else:
+            columns += csv_columns(nested, path)
+        elif listed is schemas.Citation:
+            columns.append(path)
+        elif listed is not None and "id" in listed.model_fields:
+            columns.append(path)
+            columns += [f"{path}.{key}" for key in LISTED_KEYS if key in listed.model_fields]
+        elif listed is None:
             columns.append(path)
     return columns
-
-
-def _one_column(model: type[schemas.Out]) -> bool:
-    """Objects with ids are their `; `-joined ids; citations their `; `-joined source ids
-    (the data package's `citations` table has the rest)."""
-    return "id" in model.model_fields or model is schemas.Citation
 
 
 def _embedded_model(annotation: Any) -> type[schemas.Out] | None:
@@ -215,9 +230,12 @@ def _listed_model(annotation: Any) -> type[schemas.Out] | None:
     return None
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, base: str = "") -> str:
     """Lists of objects with ids become `; `-joined ids, of citations their distinct source
-    ids, other lists `; `-joined values. (Embedded objects are dotted columns by then.)"""
+    ids, other lists `; `-joined values. (Embedded objects are dotted columns by then.) A
+    path (a link) is prefixed with `base`; a web address is left as it is."""
+    if base and isinstance(value, str) and value.startswith("/"):
+        return base + value
     if isinstance(value, list):
         if value and all(isinstance(v, dict) and "source_id" in v for v in value):
             return "; ".join(dict.fromkeys(str(v["source_id"]) for v in value))
@@ -227,16 +245,22 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def to_csv(items: Items, columns: list[str]) -> bytes:
+def to_csv(items: Items, columns: list[str], base: str = "") -> bytes:
+    """`base` prefixes the cells of link columns (`url`, `…_url`) that hold a path."""
+    last = {c: c.rsplit(".", 1)[-1] for c in columns}
+    links = {c for c, name in last.items() if name == "url" or name.endswith("_url")}
     dumped = (item.model_dump(mode="json") for item in items)
-    return write_csv(columns, ([_cell(_dotted(data, c)) for c in columns] for data in dumped))[0]
+    rows = (
+        [_cell(_dotted(data, c), base if c in links else "") for c in columns] for data in dumped
+    )
+    return write_csv(columns, rows)[0]
 
 
 def _dotted(data: Any, column: str) -> Any:
-    """The value at a column's path: names of fields, 1-based numbers of list items."""
+    """The value at a column's path: names of fields; in a list of objects, each one's."""
     for part in column.split("."):
-        if isinstance(data, list) and part.isdigit():
-            data = data[int(part) - 1] if int(part) <= len(data) else None
+        if isinstance(data, list):
+            data = [d.get(part) if isinstance(d, dict) else None for d in data]
         elif isinstance(data, dict):
             data = data.get(part)
         else:

@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from app import schemas
 from app.dataset.catalog import Catalog
-from app.vocabulary import RESOURCES, Format
+from app.vocabulary import RESOURCES, Format, Links, RelativeLinks
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -25,6 +25,14 @@ MAX_OFFSET = 1_000_000
 # stay under the edge's count (app/edge/limits.py MAX_QUERY_PARAMS; a test checks).
 MAX_VALUES = 8
 PLAIN_INTEGER = re.compile(r"0|[1-9][0-9]{0,8}")
+LINKS = (
+    "`absolute`: link cells (`url`, `…_url`) as absolute URLs, from the server's PUBLIC_URL "
+    "setting; `relative` (the default): paths from the root."
+)
+NO_LINKS = (
+    "`relative` (the default): link cells as paths from the root. (`absolute` needs the "
+    "server's PUBLIC_URL setting, which this server does not have.)"
+)
 
 
 def plain_integer(value: object) -> object:
@@ -124,7 +132,11 @@ class QueryBase(BaseModel):
 class Types:
     """The dataset's closed sets, and the query models built from them and the fixed ones."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, public_url: str | None = None) -> None:
+        # Absolute links only where there is a base to make them from: the document then
+        # says exactly what this server accepts.
+        self.Links: type[StrEnum] = Links if public_url else RelativeLinks
+        self.links_doc = LINKS if public_url else NO_LINKS
         self.ThemeId = id_enum("ThemeId", [t.id for t in catalog.themes], "A theme's id.")
         self.SummitId = id_enum("SummitId", [s.id for s in catalog.summits], "A summit's id.")
         self.LeaderId = id_enum("LeaderId", [x.id for x in catalog.leaders], "A leader's id.")
@@ -184,6 +196,7 @@ class Types:
             limit=unset(Integer, "Page size, for paging only.", ge=1, le=MAX_LIMIT),
             offset=unset(Integer, "Rows to skip, for paging.", ge=0, le=MAX_OFFSET),
             **self.shape(name, model, sortable),
+            links=optional(self.Links, self.links_doc),
             **filters,
         )
 

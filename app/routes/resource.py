@@ -79,7 +79,7 @@ def add_collection(
     async def table(request: Request, q: Any, parent: Annotated[Any, within.parent]) -> Response:
         filename = within.filename(parent) if within.filename else name
         items = matching(catalog, collection, base(q, parent), q)
-        return table_response(request, items, q, model, filename)
+        return table_response(request, items, q, model, filename, ctx.public_url)
 
     statuses = {"what": within.what}
     r.add_api_route(

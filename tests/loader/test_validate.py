@@ -264,6 +264,12 @@ VARIANTS += [
         ("statements.toml", "'tokayev-chinese-people-never-harmed-kazakh-people'", "preferred"),
     ),
     Variant(
+        # Issue 22: a lone claim is preferred too, so `WHERE preferred` counts each fact once.
+        "lone-claim-not-preferred",
+        replace("summits.toml", "preferred = true\n", "", after='attribute = "opened"'),
+        ("summits.toml", "'xian-2023'", "claims on 'opened' agree (or stand alone)"),
+    ),
+    Variant(
         "differing-claims-without-a-dispute",
         replace("statements.toml", "dispute = ", "note_ = ", after=TOKAYEV_HARMED),
         ("statements.toml", "'tokayev-chinese-people-never-harmed-kazakh-people'"),
