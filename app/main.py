@@ -161,7 +161,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             raise SystemExit(exit_for(exc)) from None
     db, catalog = load_catalog(settings)
     api = create_api(Context(catalog, db))
-    app = edge(api, api, settings)
+    app = edge(api, api, settings, openapi.HEADERS)
     # Everything built so far lives as long as the process: out of the collector's view.
     gc.collect()
     gc.freeze()

@@ -76,7 +76,7 @@ def test_the_edge_answers_carry_the_headers_of_the_app(
 
 def test_a_preflight_within_the_limits_is_answered_by_cors(client: TestClient) -> None:
     response = client.options("/countries", headers=PREFLIGHT)
-    assert response.status_code == 200
+    assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == "*"
     assert "GET" in response.headers["access-control-allow-methods"]
 
