@@ -1,9 +1,10 @@
 """Reading an operation's query string into its query model: one dependency per operation.
 
 An unknown parameter, or a single-valued one given twice, is a 400 naming what the
-operation accepts; the values are then validated by the model, once (a 422 through
-app/problems.py). The document's query parameters are generated from the same models
-(`parameters`), so what it declares is what this accepts.
+operation accepts (`name[]` is `name`; `_` and `utm_*` are not read at all); the values
+are then validated by the model, once (a 422 through app/problems.py). The document's query
+parameters are generated from the same models (`parameters`), so what it declares is what
+this accepts (`format`, on a collection, is accepted and not declared: README.md, "CSV").
 """
 
 import functools
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from app.edge.negotiation import is_ignored, parameter_name
 from app.problems import ProblemError
 from app.routes.params import is_list
 
@@ -47,11 +49,14 @@ class QueryReader:
         data: dict[str, Any] = {}
         unknown: list[str] = []
         repeated: list[str] = []
-        for key, value in request.query_params.multi_items():
+        for raw_key, value in request.query_params.multi_items():
+            key = parameter_name(raw_key)  # `sort[]` is `sort` (app/edge/negotiation.py)
+            if is_ignored(key):
+                continue
             if key in self.lists:
                 data.setdefault(key, []).append(value)
             elif key not in self.accepted:
-                unknown.append(key)
+                unknown.append(raw_key)
             elif key in data:
                 repeated.append(key)
             else:
@@ -129,8 +134,11 @@ def _parameter(name: str, schema: dict[str, Any], required: bool) -> dict[str, A
     if "description" in schema:
         param["description"] = schema["description"]
     if schema.get("type") == "array":
-        # Declared as repeated (`fields=a&fields=b`); `fields=a,b` is accepted as well.
+        # Declared as repeated (`fields=a&fields=b`); `fields=a,b` and `fields[]=a` (the
+        # `qs`/axios style, which no style of OpenAPI's names) are accepted as well.
         param["style"], param["explode"] = "form", True
+        said = f"{param['description']} " if "description" in param else ""
+        param["description"] = f"{said}Repeat it, separate values by commas, or send `{name}[]`."
     return param
 
 
