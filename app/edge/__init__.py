@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from app.edge.cors import expose_list
-from app.edge.headers import DOCS_PATHS, with_headers
+from app.edge.headers import DOCS_PATHS, REDOC_BUNDLE, with_headers
 from app.edge.http_cache import HttpCache
 from app.edge.limits import RequestLimits
 from app.settings import Settings
@@ -26,7 +26,7 @@ def edge(app: FastAPI, inner: ASGIApp, settings: Settings, headers: Iterable[str
     `headers` (the response headers the app sets). The docs, their assets and the OpenAPI
     document are fixed files."""
     expose = expose_list(headers)
-    fixed = frozenset(path for path in (*DOCS_PATHS, app.openapi_url) if path)
+    fixed = frozenset(path for path in (*DOCS_PATHS, REDOC_BUNDLE, app.openapi_url) if path)
     by_origin = "*" not in settings.cors_origins
     return RequestLimits(
         HttpCache(

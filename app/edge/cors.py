@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.explain import with_hint
 from app.problems import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
 
 MAX_AGE = b"86400"
@@ -101,10 +103,9 @@ class Cors:
 
     @staticmethod
     def refused(path: str, name: str, message: str, accepted: list[bytes]) -> bytes:
-        detail = f"CORS preflight refused: its {name} header {message}."
-        if accepted:
-            detail += f" Send one of: {', '.join(a.decode('latin-1') for a in accepted)}."
-        error = {"location": "header", "name": name, "message": message}
-        if accepted:
-            error["accepted"] = ", ".join(a.decode("latin-1") for a in accepted)
-        return problem_body(400, detail, path[:200], [error])
+        values = [a.decode("latin-1") for a in accepted]
+        said = f"The CORS preflight's {name} header {message}."
+        error: dict[str, Any] = {"location": "header", "name": name, "message": said}
+        if values:
+            error["accepted"] = values
+        return problem_body(400, with_hint(said, values), path[:200], [error])

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.edge.cors import Cors
 
 DOCS_PATHS = ("/docs", "/redoc")
+REDOC_BUNDLE = "/docs-assets/redoc.standalone.js"  # app/docs.py
 # The docs pages load only their bundled assets; the inline bootstrap scripts FastAPI
 # writes need 'unsafe-inline', and ReDoc runs its worker from a blob: URL.
 DOCS_CSP = (

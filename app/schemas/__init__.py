@@ -27,7 +27,7 @@ from app.schemas.records import (
     ThemeGroup,
     ValueClaim,
 )
-from app.schemas.service import DatasetInfo, Health, Index, Meta, Page, SearchHit
+from app.schemas.service import DatasetInfo, Health, Index, Meta, Page, ProblemType, SearchHit
 
 __all__ = [
     "Agreement",
@@ -46,6 +46,7 @@ __all__ = [
     "Page",
     "Party",
     "Priority",
+    "ProblemType",
     "SearchHit",
     "Source",
     "Speaker",

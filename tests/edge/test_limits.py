@@ -203,7 +203,8 @@ def test_a_fixed_file_refuses_a_query_and_is_compressed_once(db_path: Path, url:
         before = cache.stats()
         for n in range(5):
             body = assert_problem(client.get(f"{url}?v={n}"), 400, "v")
-            assert body["errors"][0]["message"] == "unknown parameter"
+            assert body["errors"][0]["message"] == "v is not a parameter of this operation."
+            assert body["errors"][0]["accepted"] == []
         assert_problem(client.get(f"{url}?v=1&cache=no"), 400, "cache")
         assert cache.stats() == before  # no miss: nothing rendered or compressed again
         assert client.get(f"{url}?&&").status_code == 200  # names nothing: the same file
