@@ -16,10 +16,10 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp
 from uvicorn.config import STARTUP_FAILURE
 
-from app import openapi, problems
+from app import docs, openapi, problems
 from app.dataset.catalog import Catalog, open_catalog
 from app.dataset.db import DatabaseUnavailable, read_snapshot
-from app.edge import edge
+from app.edge import DOCS_ASSETS, edge
 from app.routes import (
     agreements,
     changes,
@@ -29,6 +29,7 @@ from app.routes import (
     index,
     leaders,
     priorities,
+    problem_types,
     search,
     sources,
     statements,
@@ -55,6 +56,7 @@ ROUTERS = (
     sources.router,
     changes.router,
     search.router,
+    problem_types.router,
 )
 
 DESCRIPTION = """\
@@ -124,7 +126,9 @@ def create_api(ctx: Context) -> FastAPI:
         swagger_ui_parameters={"defaultModelsExpandDepth": 0},
         servers=[{"url": "/", "description": "The server that serves this document"}],
         redirect_slashes=False,  # app/edge/limits.py redirects, never naming the Host
+        redoc_url=None,  # app/docs.py serves it, from this host alone
     )
+    docs.install(api, favicon=f"{DOCS_ASSETS}favicon.png")
     problems.install(api)
     queries: dict[str, type[BaseModel]] = {}  # each operation's query model, for the document
     for build in ROUTERS:
@@ -162,7 +166,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             raise SystemExit(exit_for(exc)) from None
     db, catalog = load_catalog(settings)
     api = create_api(Context(catalog, db, settings.public_url))
-    app = edge(api, api, settings)
+    app = edge(api, api, settings, openapi.HEADERS)
     # Everything built so far lives as long as the process: out of the collector's view.
     gc.collect()
     gc.freeze()

@@ -4,6 +4,7 @@ Problem type URIs are relative references, resolved against the API's own base U
 README.md ("Errors") lists them and what each means.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,25 +15,73 @@ from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
+from app.explain import sentence, with_hint
 from app.schemas import Out
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 
-TITLES = {
-    400: ("bad-request", "Bad request"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    410: ("gone", "Gone"),
-    414: ("uri-too-long", "URI too long"),
-    422: ("invalid-parameter", "Invalid parameter"),
-    431: ("headers-too-large", "Request header fields too large"),
-    500: ("internal-error", "Internal server error"),
-    503: ("unavailable", "Service unavailable"),
+# Each problem type: its slug (`/problems/<slug>`, a page of its own), status, title and what
+# it means. A status not listed is `/problems/error`.
+PROBLEM_TYPES = {
+    "bad-request": (
+        400,
+        "Bad request",
+        "The request is not one this API can answer: an "
+        "unknown or repeated query parameter, a body on a GET, or a refused CORS "
+        "preflight. `errors` names each bad part and what it accepts.",
+    ),
+    "not-found": (
+        404,
+        "Not found",
+        "No record has the id in the path (it was never "
+        "published), or the path is not one of the API's. `GET /` lists them.",
+    ),
+    "method-not-allowed": (
+        405,
+        "Method not allowed",
+        "The API is read-only: only GET, HEAD and OPTIONS exist (see `Allow`).",
+    ),
+    "gone": (
+        410,
+        "Gone",
+        "The id was published once and is retired for good; `detail` says "
+        "since which dataset version and why, and `Link` where its fact now lives.",
+    ),
+    "uri-too-long": (
+        414,
+        "URI too long",
+        "The path or the query string is longer than the API reads (1,024 and 4,096 bytes).",
+    ),
+    "invalid-parameter": (
+        422,
+        "Invalid parameter",
+        "A known parameter has a value it does "
+        "not take; `errors` names each one and what to send instead.",
+    ),
+    "headers-too-large": (
+        431,
+        "Request header fields too large",
+        "The request's headers are larger than the API reads (16 KiB in all).",
+    ),
+    "internal-error": (
+        500,
+        "Internal server error",
+        "Something failed on the server: a bug to report, never an answer to what was sent.",
+    ),
+    "unavailable": (
+        503,
+        "Service unavailable",
+        "The server cannot answer now (starting, stopping or overloaded); try again shortly.",
+    ),
+    "error": (0, "Error", "Any other error, described by its `status` and `detail`."),
 }
-# Context keys of pydantic's errors that say what a parameter accepts.
-ACCEPTS = {"expected": "{}", "ge": ">= {}", "le": "<= {}", "pattern": "matching {}"}
-ACCEPTS |= {"min_length": "at least {} item(s) or character(s)", "max_length": "at most {}"}
+TITLES = {status: (slug, title) for slug, (status, title, _) in PROBLEM_TYPES.items() if status}
+# Context keys of pydantic's errors that say what a parameter accepts (a path parameter's:
+# the query models say it in full, app/routes/querystring.py `accepts`).
+ACCEPTS = {"expected": "{}", "ge": "{} or more", "le": "{} or less", "pattern": "matching {}"}
+ACCEPTS |= {"min_length": "text of at least {} character(s)"}
+ACCEPTS |= {"max_length": "text of at most {} characters"}
 
 
 class ProblemDetail(Out):
@@ -40,9 +89,10 @@ class ProblemDetail(Out):
 
     location: str = Field(description="`path`, `query` or `header`.")
     name: str = Field(description="The parameter's name.")
-    message: str = Field(description="What is wrong with it.")
-    accepted: str | SkipJsonSchema[None] = None
-    """What the parameter accepts, where it can be said."""
+    message: str = Field(description="What is wrong with it, in a sentence.")
+    accepted: list[str] | SkipJsonSchema[None] = None
+    """What the parameter accepts, where it can be said: its values or names, or a phrase
+    (`an integer from 1 to 200`). Empty: it accepts nothing."""
 
 
 class Problem(Out):
@@ -111,14 +161,16 @@ def problem_response(body: Problem, headers: dict[str, str] | None = None) -> Re
     )
 
 
-def _accepted(error: dict[str, Any]) -> str | None:
+def _accepted(error: dict[str, Any]) -> list[str] | None:
     ctx = error.get("ctx") or {}
+    if error.get("type") == "enum" and "expected" in ctx:  # "'json' or 'csv'"
+        return re.findall(r"'([^']*)'", str(ctx["expected"]))
     said = [text.format(ctx[key]) for key, text in ACCEPTS.items() if key in ctx]
-    return ", ".join(said) or None
+    return [", ".join(said)] if said else None
 
 
 def validation_details(
-    errors: Sequence[Any], accepts: dict[str, str] | None = None
+    errors: Sequence[Any], accepts: dict[str, list[str]] | None = None
 ) -> list[ProblemDetail]:
     """pydantic's errors as problem details: one per bad parameter, with what it accepts.
     (An optional parameter's `None` branch adds nothing a client can use.)"""
@@ -132,28 +184,23 @@ def validation_details(
         details[name] = ProblemDetail(
             location=where,
             name=name[:100],
-            message=_message(err),
+            message=sentence(name[:100], err),
             accepted=(accepts or {}).get(name) or _accepted(err),
         )
     return list(details.values())
 
 
-def _message(err: dict[str, Any]) -> str:
-    """pydantic's message, and the value given when it is text (so a client sees which)."""
-    given = err.get("input")
-    message = str(err.get("msg", "invalid"))
-    if isinstance(given, str) and err.get("type") != "missing":
-        message += f", not {given[:80]!r}"
-    return message
+def invalid(details: list[ProblemDetail], instance: str) -> Problem:
+    """The 422 for `details`: its `detail` each one's sentence and what to send instead."""
+    said = " ".join(with_hint(d.message, d.accepted) for d in details[:5])
+    return problem(422, said or "Invalid parameter.", instance, details)
 
 
 async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     accepts = getattr(request.state, "accepts", None)
     details = validation_details(exc.errors(), accepts() if accepts is not None else None)
-    names = ", ".join(d.name for d in details)
-    body = problem(422, f"Invalid parameter(s): {names}.", request.url.path, details)
-    return problem_response(body)
+    return problem_response(invalid(details, request.url.path))
 
 
 async def _problem(request: Request, exc: Exception) -> Response:
@@ -194,7 +241,7 @@ def install(app: FastAPI) -> None:
 
 
 def problem_body(
-    status: int, detail: str, instance: str, errors: list[dict[str, Any]] | None = None
+    status: int, detail: str, instance: str, errors: Sequence[dict[str, Any]] | None = None
 ) -> bytes:
     """A problem's bytes, for the edge layers that answer outside FastAPI."""
     details = [ProblemDetail(**e) for e in errors] if errors else None

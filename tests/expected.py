@@ -241,6 +241,25 @@ def _priority_count(cid: str, kinds: tuple[str, ...] | None = None) -> int:
     )
 
 
+# CLDR 47's names (Babel 2.18), written out: en, ru, zh, kk, ky, tg, tk, uz.
+COUNTRY_NAMES = {
+    "kz": "Kazakhstan Казахстан 哈萨克斯坦 Қазақстан Казакстан Қазоқистон Gazagystan Qozogʻiston",
+    "uz": "Uzbekistan Узбекистан 乌兹别克斯坦 Өзбекстан Өзбекстан Ӯзбекистон Özbegistan "
+    "Oʻzbekiston",
+    "kg": "Kyrgyzstan Киргизия 吉尔吉斯斯坦 Қырғызстан Кыргызстан Қирғизистон Gyrgyzystan "
+    "Qirgʻiziston",
+    "tj": "Tajikistan Таджикистан 塔吉克斯坦 Тәжікстан Тажикстан Тоҷикистон Täjigistan Tojikiston",
+    "tm": "Turkmenistan Туркменистан 土库曼斯坦 Түрікменстан Түркмөнстан Туркманистон Türkmenistan "
+    "Turkmaniston",
+    "cn": "China Китай 中国 Қытай Кытай Хитой Hytaý Xitoy",
+}
+LANGUAGES = ("en", "ru", "zh", "kk", "ky", "tg", "tk", "uz")
+# CLDR's official languages of each, in its order (Russian is official in KZ and KG).
+OFFICIAL = {"kz": ["ru", "kk"], "uz": ["uz"], "kg": ["ky", "ru"], "tj": ["tg"], "tm": ["tk"]}
+OFFICIAL |= {"cn": ["zh"]}
+FLAGS = {"kz": "🇰🇿", "uz": "🇺🇿", "kg": "🇰🇬", "tj": "🇹🇯", "tm": "🇹🇲", "cn": "🇨🇳"}
+
+
 def country(c: Item) -> Item:
     lid = LEADER_OF_COUNTRY.get(c["id"])
     return {
@@ -262,6 +281,9 @@ def country(c: Item) -> Item:
         "priority_count": _priority_count(c["id"]),
         "priorities_url": f"/countries/{c['id']}/priorities",
         "endorsement_count": _priority_count(c["id"], ("endorsement",)),
+        "flag": FLAGS[c["id"]],
+        "names": dict(zip(LANGUAGES, COUNTRY_NAMES[c["id"]].split(" "), strict=True)),
+        "languages": OFFICIAL[c["id"]],
     }
 
 

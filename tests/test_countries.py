@@ -35,6 +35,18 @@ KYRGYZSTAN = {
     "priority_count": 10,
     "priorities_url": "/countries/kg/priorities",
     "endorsement_count": 0,
+    "flag": "🇰🇬",
+    "names": {
+        "en": "Kyrgyzstan",
+        "ru": "Киргизия",
+        "zh": "吉尔吉斯斯坦",
+        "kk": "Қырғызстан",
+        "ky": "Кыргызстан",
+        "tg": "Қирғизистон",
+        "tk": "Gyrgyzystan",
+        "uz": "Qirgʻiziston",
+    },
+    "languages": ["ky", "ru"],
 }
 ALIASES = ["KG", "kgz", "KGZ", "Kgz", "417", "kyrgyzstan", "Kyrgyzstan", "KYRGYZSTAN"]
 CANONICAL_KG = '</countries/kg>; rel="canonical"'
@@ -256,3 +268,28 @@ def test_unknown_country_priorities_is_404(client: TestClient) -> None:
     response = client.get("/countries/atlantis/priorities")
     assert response.status_code == 404
     assert response.json()["detail"] == "No country with id 'atlantis'."
+
+
+def test_flags_and_names_as_frontends_expect_them(client: TestClient) -> None:
+    """Issue 20: the flag from the alpha-2 code, the names from CLDR (app/dataset/cldr.py)."""
+    kz = client.get("/countries/kz").json()
+    assert kz["flag"] == "🇰🇿"
+    assert kz["flag"] == "\U0001f1f0\U0001f1ff"  # regional indicators K and Z
+    assert kz["names"]["zh"] == "哈萨克斯坦"
+    assert kz["names"]["kk"] == "Қазақстан"
+    assert kz["languages"] == ["ru", "kk"]
+    kg = client.get("/countries/kg?fields=names").json()
+    assert kg == {"names": KYRGYZSTAN["names"]}
+    cn = client.get("/countries/cn").json()
+    assert (cn["flag"], cn["names"]["ru"], cn["languages"]) == ("🇨🇳", "Китай", ["zh"])
+
+
+def test_the_csv_has_a_column_per_language(client: TestClient) -> None:
+    rows = client.get("/countries.csv?fields=id,flag,names,languages").text.splitlines()
+    assert rows[0] == (
+        "id,flag,names.en,names.ru,names.zh,names.kk,names.ky,names.tg,names.tk,names.uz,languages"
+    )
+    assert rows[3] == (
+        "kg,🇰🇬,Kyrgyzstan,Киргизия,吉尔吉斯斯坦,Қырғызстан,Кыргызстан,Қирғизистон,Gyrgyzystan,"
+        "Qirgʻiziston,ky; ru"
+    )

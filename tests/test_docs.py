@@ -29,6 +29,7 @@ CONTENT_TYPES = {
 }
 # Path parameters for trying each operation's example against the real endpoint.
 PATH_VALUES = {"summit_id": "astana-2025", "country_id": "kg", "table": "summits"}
+PATH_VALUES |= {"problem_type": "not-found"}
 EXPECTED_OPERATIONS = {
     ("/", "get_index"),
     ("/meta", "get_meta"),
@@ -55,6 +56,7 @@ EXPECTED_OPERATIONS = {
     ("/sources", "list_sources"),
     ("/sources/{source_id}", "get_source"),
     ("/search", "search"),
+    ("/problems/{problem_type}", "get_problem_type"),  # issue 20: each problem type's page
 }
 DOWNLOAD_OPERATIONS = {
     ("/dataset.db", "get_database"),
@@ -132,6 +134,24 @@ def test_docs_pages_load_only_same_origin_assets(client: TestClient, url: str, t
         suffix = Path(urlsplit(asset).path).suffix
         assert fetched.headers["content-type"].split(";")[0] in CONTENT_TYPES[suffix], asset
         assert fetched.content, asset
+
+
+def test_the_redoc_bundle_fetches_nothing_elsewhere(client: TestClient) -> None:
+    """app/docs.py: the one off-host load in ReDoc's bundle, its sidebar logo, made an empty
+    inline image; the bundle is otherwise fastapi_offline's, byte for byte."""
+    [bundle] = [u for u in asset_urls(client.get("/redoc").text) if u.endswith(".js")]
+    served = client.get(bundle)
+    assert served.status_code == 200
+    assert b"cdn.redoc.ly" not in served.content
+    assert b'src:"data:image/svg+xml,' in served.content
+    original = client.get("/static-offline-docs/redoc.standalone.js").content
+    logo, empty = b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"data:image/svg+xml,%3Csvg"
+    assert original.count(logo) == 1
+    before, after = original.split(logo)
+    assert served.content.startswith(before)
+    assert served.content.endswith(after)
+    assert served.content[len(before) :].startswith(empty)
+    assert client.get(bundle + "?v=2").status_code == 400  # a fixed file, like the others
 
 
 def test_swagger_css_embeds_its_images(client: TestClient) -> None:
@@ -301,7 +321,7 @@ def page_requests(net_log: Path, origin: str) -> list[str]:
         (
             "/redoc",
             ['id="operation/get_country_priorities"', 'id="operation/list_countries"'],
-            "/static-offline-docs/redoc.standalone.js",
+            "/docs-assets/redoc.standalone.js",  # app/docs.py: its logo on this host
         ),
     ],
 )
@@ -356,9 +376,8 @@ def test_headless_chromium_renders_the_docs_offline(
     for path in (page, script, "/openapi.json"):
         assert f'"GET {path} HTTP/1.1" 200' in served, path
 
-    # A load the page attempts elsewhere is refused by its CSP before it reaches the network;
-    # the only one is ReDoc's hard-coded sidebar logo (cdn.redoc.ly), which hides itself.
+    # A load the page attempted elsewhere would be refused by its CSP before it reached the
+    # network, with an error in the console: there is none (ReDoc's CDN logo is gone).
     refused = [line for line in browser.stderr.splitlines() if "Content Security Policy" in line]
-    assert all("cdn.redoc.ly/redoc/logo-mini.svg" in line for line in refused), refused
-    if page == "/docs":
-        assert refused == []
+    assert refused == []
+    assert "cdn.redoc.ly" not in dom

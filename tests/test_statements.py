@@ -157,21 +157,20 @@ def test_filtered_page_is_the_whole_objects(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "name", "accepted"),
     [
-        ("speaker=vladimir-putin", "speaker", "xi-jinping"),
-        ("country=ru", "country", "kz, uz, kg, tj, tm, cn"),
-        ("summit=beijing-2027", "summit", "astana-2025"),
-        ("kind=rumour", "kind", "quote"),
+        ("speaker=vladimir-putin", "speaker", ["xi-jinping"]),
+        ("country=ru", "country", ["kz", "uz", "kg", "tj", "tm", "cn"]),
+        ("summit=beijing-2027", "summit", ["astana-2025"]),
+        ("kind=rumour", "kind", ["quote"]),
     ],
 )
 def test_unknown_filter_values_are_422(
-    client: TestClient, query: str, name: str, accepted: str
+    client: TestClient, query: str, name: str, accepted: list[str]
 ) -> None:
     response = client.get(f"/statements?{query}")
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["name"] == name
-    # Every accepted id is named (a filter takes several: "repeated, or comma-separated").
-    assert all(value in error["accepted"] for value in accepted.split(", ")), error
+    assert set(accepted) <= set(error["accepted"])
 
 
 def test_unknown_statement_is_404_naming_it(client: TestClient) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from app import schemas
+from app.dataset import cldr
 from app.vocabulary import SpeakerType
 
 Row = sqlite3.Row
@@ -236,6 +237,9 @@ def countries_of(t: Tables, priorities: list[schemas.Priority]) -> list[schemas.
             priority_count=count[r["id"]],
             priorities_url=f"/countries/{r['id']}/priorities",
             endorsement_count=endorsed[r["id"]],
+            flag=cldr.flag(r["alpha2"]),
+            names=cldr.names(r["alpha2"]),
+            languages=cldr.official_languages(r["alpha2"]),
         )
         for r in t.countries
     ]

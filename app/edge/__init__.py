@@ -5,10 +5,13 @@ and CORS, then the app. bench/README.md says why in this order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from app.edge.headers import DOCS_PATHS, with_headers
+from app.edge.cors import expose_list
+from app.edge.headers import DOCS_PATHS, REDOC_BUNDLE, with_headers
 from app.edge.http_cache import HttpCache
 from app.edge.limits import RequestLimits
 from app.settings import Settings
@@ -17,22 +20,24 @@ from app.settings import Settings
 DOCS_ASSETS = "/static-offline-docs/"
 
 
-def edge(app: FastAPI, inner: ASGIApp, settings: Settings) -> ASGIApp:
+def edge(app: FastAPI, inner: ASGIApp, settings: Settings, headers: Iterable[str]) -> ASGIApp:
     """`inner` (the app's own stack) behind the edge; CORS runs inside the cache, so the cache
-    keys on Origin too, unless every origin gets the same `*`. The docs, their assets and
-    the OpenAPI document are fixed files."""
-    fixed = frozenset(path for path in (*DOCS_PATHS, app.openapi_url) if path)
+    keys on Origin too, unless every origin gets the same `*`; a page may read every one of
+    `headers` (the response headers the app sets). The docs, their assets and the OpenAPI
+    document are fixed files."""
+    expose = expose_list(headers)
+    fixed = frozenset(path for path in (*DOCS_PATHS, REDOC_BUNDLE, app.openapi_url) if path)
     by_origin = "*" not in settings.cors_origins
     return RequestLimits(
         HttpCache(
-            with_headers(inner, settings.cors_origins),
+            with_headers(inner, settings.cors_origins, expose),
             max_entries=settings.response_cache_entries,
             max_bytes=settings.response_cache_bytes,
             cache_control=f"public, max-age={settings.cache_max_age}, "
             f"stale-while-revalidate={settings.cache_stale_while_revalidate}",
             key_headers=("origin",) if by_origin else (),
         ),
-        wrap=lambda answers: with_headers(answers, settings.cors_origins),
+        wrap=lambda answers: with_headers(answers, settings.cors_origins, expose),
         fixed_paths=fixed,
         fixed_prefixes=(DOCS_ASSETS,),
     )

@@ -1,19 +1,18 @@
 """The headers every response carries: the security headers (the list written once, fitted to
-the docs pages or the API) and the CORS settings, applied by `with_headers` to any ASGI app.
-When every origin may read, every answer says so (`*`) whatever the request's `Origin`, so
-no cache needs to keep a copy per calling site (no `Vary: Origin`).
+the docs pages or the API) and CORS (app/edge/cors.py), applied by `with_headers` to any
+ASGI app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.problems import ALLOWED_METHODS
+from app.edge.cors import Cors
 
 DOCS_PATHS = ("/docs", "/redoc")
+REDOC_BUNDLE = "/docs-assets/redoc.standalone.js"  # app/docs.py
 # The docs pages load only their bundled assets; the inline bootstrap scripts FastAPI
 # writes need 'unsafe-inline', and ReDoc runs its worker from a blob: URL.
 DOCS_CSP = (
@@ -34,14 +33,6 @@ DOCS_SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
 )
 SECURITY_HEADER_NAMES = frozenset(name for name, _ in DOCS_SECURITY_HEADERS)
-
-CORS_ALLOW_HEADERS = ("Accept", "If-None-Match", "Content-Type")
-CORS_EXPOSE_HEADERS = ("ETag", "Link", "X-Total-Count", "Content-Disposition")
-CORS_MAX_AGE = 86400
-ANY_ORIGIN_HEADERS = (
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", ", ".join(CORS_EXPOSE_HEADERS).encode()),
-)
 
 
 class SecurityHeaders:
@@ -64,44 +55,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class AnyOrigin:
-    """CORS when every origin may read: `Access-Control-Allow-Origin: *` on every answer,
-    with or without an `Origin` (Starlette's CORSMiddleware adds it only to requests that
-    have one, and so `Vary: Origin` to all); preflights go to `preflight`."""
-
-    def __init__(self, app: ASGIApp, preflight: ASGIApp) -> None:
-        self.app = app
-        self.preflight = preflight
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if scope["method"] == "OPTIONS":
-            names = {name for name, _ in scope["headers"]}
-            if {b"origin", b"access-control-request-method"} <= names:
-                await self.preflight(scope, receive, send)
-                return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [*message.get("headers", ()), *ANY_ORIGIN_HEADERS]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-def with_headers(app: ASGIApp, cors_origins: Sequence[str]) -> ASGIApp:
-    """`app` behind the security headers and CORS (any origin listed may read; never with
-    credentials; the validators and pagination headers exposed)."""
-    cors = CORSMiddleware(
-        app,
-        allow_origins=cors_origins,
-        allow_credentials=False,
-        allow_methods=ALLOWED_METHODS.split(", "),
-        allow_headers=CORS_ALLOW_HEADERS,
-        expose_headers=CORS_EXPOSE_HEADERS,
-        max_age=CORS_MAX_AGE,
-    )
-    return SecurityHeaders(AnyOrigin(app, cors) if "*" in cors_origins else cors)
+def with_headers(app: ASGIApp, cors_origins: Sequence[str], expose: str) -> ASGIApp:
+    """`app` behind the security headers and CORS (app/edge/cors.py): any origin listed may
+    read and send any header, never with credentials; `expose` lists what a page may read."""
+    return SecurityHeaders(Cors(app, cors_origins, expose))

@@ -7,12 +7,14 @@ out through the same security headers and CORS as the app's own responses.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.edge.negotiation import query_names
 from app.edge.store import Header
+from app.explain import unknown_parameters
 from app.problems import ALLOWED_METHODS, PROBLEM_MEDIA_TYPE, problem_body
 
 MAX_PATH_BYTES = 1024
@@ -27,9 +29,7 @@ _LOCATION_SAFE = "!$&'()*+,/:;=?@~%"
 Answer = tuple[int, list[Header], bytes]
 
 
-def problem(
-    status: int, detail: str, path: str, errors: list[dict[str, str]] | None = None
-) -> Answer:
+def problem(status: int, detail: str, path: str, errors: list[Any] | None = None) -> Answer:
     body = problem_body(status, detail, path[:200], errors)
     return status, [(b"content-type", PROBLEM_MEDIA_TYPE.encode())], body
 
@@ -92,12 +92,8 @@ def query_refused(scope: Scope) -> Answer | None:
     names = [name[:100] for name in query_names(scope["query_string"])[:20]]
     if not names:
         return None
-    errors = [
-        {"location": "query", "name": n, "message": "unknown parameter", "accepted": "none"}
-        for n in names
-    ]
-    listed = ", ".join(repr(n) for n in names)
-    return problem(400, f"Bad query parameter(s): {listed}.", scope["path"], errors)
+    detail, errors = unknown_parameters(names, [])
+    return problem(400, detail, scope["path"], errors)
 
 
 def slash_redirect(scope: Scope) -> Answer | None:

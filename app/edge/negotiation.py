@@ -1,6 +1,10 @@
 """Pure functions over request values (no ASGI): the normalised query string of the cache key,
 the parameter names of a query string, and what `Accept`, `Accept-Encoding` and
 `If-None-Match` select. Each reads a bounded prefix of its input; short inputs are memoised.
+
+The query conventions clients follow by themselves are read here, once, for the cache key
+and the app alike: `name[]` is `name` (the `qs`/axios style), and the parameters pages and
+links add on their own (`_` cache-busters, `utm_*` tracking) are no parameters at all.
 """
 
 from __future__ import annotations
@@ -16,6 +20,22 @@ MAX_MEMO_KEY = 256
 CSV = b"text/csv"
 JSON = b"application/json"
 
+# Parameters clients add by themselves: ignored by every operation, left out of the cache key.
+IGNORED_NAMES = frozenset(("_",))
+IGNORED_PREFIXES = ("utm_",)
+BRACKETS = "[]"
+
+
+def parameter_name(name: str) -> str:
+    """The parameter a query string's name stands for: `sort[]` is `sort`."""
+    return name.removesuffix(BRACKETS)
+
+
+def is_ignored(name: str) -> bool:
+    """Whether a parameter is one a client added by itself (`_`, `utm_source`, ...)."""
+    return name in IGNORED_NAMES or name.startswith(IGNORED_PREFIXES)
+
+
 # A query string of these bytes only, with at most one `=` per parameter, decodes to itself
 # and re-encodes to itself but for `,` (urlencode writes %2C): the common case, normalised
 # without parsing. tests/edge/test_negotiation.py checks it against the full parse.
@@ -28,13 +48,15 @@ def _parse_query(raw: bytes) -> list[tuple[str, str]]:
 
 
 def _normalise_query(raw: bytes) -> str:
-    if _PLAIN_QUERY.fullmatch(raw):
+    if _PLAIN_QUERY.fullmatch(raw):  # no `[`: no name to rewrite
         parts = [part.partition(b"=") for part in raw.split(b"&") if part]
         if all(b"=" not in value for _, _, value in parts):
-            parts.sort(key=lambda part: part[0])  # stable: repeated names keep their order
-            joined = b"&".join(name + b"=" + value for name, _, value in parts)
+            kept = [p for p in parts if not is_ignored(p[0].decode("ascii"))]
+            kept.sort(key=lambda part: part[0])  # stable: repeated names keep their order
+            joined = b"&".join(name + b"=" + value for name, _, value in kept)
             return joined.decode("ascii").replace(",", "%2C")
-    pairs = _parse_query(raw)
+    pairs = [(parameter_name(k), v) for k, v in _parse_query(raw)]
+    pairs = [(k, v) for k, v in pairs if not is_ignored(k)]
     pairs.sort(key=lambda pair: pair[0])
     return urlencode(pairs)
 
@@ -44,7 +66,8 @@ _normalised_query_memo = lru_cache(maxsize=1024)(_normalise_query)
 
 def normalise_query(raw: bytes) -> str:
     """The canonical form of a raw query string, as used in the cache key: parameters
-    stable-sorted by name, percent-encoding redone, parsed exactly as the app parses it."""
+    stable-sorted by name, percent-encoding redone, parsed exactly as the app parses it,
+    `name[]` as `name` and the ignored parameters left out."""
     if not raw:
         return ""
     if len(raw) <= MAX_MEMO_KEY:
@@ -53,8 +76,10 @@ def normalise_query(raw: bytes) -> str:
 
 
 def query_names(raw: bytes) -> list[str]:
-    """The distinct parameter names of a raw query string, in order, as the app reads them."""
-    return list(dict.fromkeys(name for name, _ in _parse_query(raw)))
+    """The distinct parameter names of a raw query string, in order, as the app reads them
+    (the ignored ones left out)."""
+    names = (parameter_name(name) for name, _ in _parse_query(raw))
+    return list(dict.fromkeys(name for name in names if not is_ignored(name)))
 
 
 def _qvalue(params: bytes) -> float:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from app import schemas
 from app.dataset.catalog import Catalog
+from app.explain import unknown_parameters
 from app.openapi import (
     moved_response,
     page_model,
@@ -22,7 +23,7 @@ from app.openapi import (
     sparse_model,
     table_responses,
 )
-from app.problems import problem, validation_details
+from app.problems import ProblemDetail, invalid, problem, validation_details
 from app.routes.deps import gone
 from app.routes.listing import csv_columns, to_csv
 from app.routes.params import QueryBase, Types
@@ -37,9 +38,15 @@ def invalid_example(path: str, query: type[QueryBase]) -> dict[str, Any]:
     except ValidationError as exc:
         errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]
         details = validation_details(errors, accepts(query))
-    name = next(iter(bad))
-    body = problem(422, f"Invalid parameter(s): {name}.", path, details)
-    return body.model_dump(mode="json", exclude_none=True)
+    return invalid(details, path).model_dump(mode="json", exclude_none=True)
+
+
+def overlong_id(name: str, instance: str) -> dict[str, Any]:
+    """The real 422 of a path id over 80 characters (`x` * 81 where `{name}` is)."""
+    error = {"type": "string_too_long", "loc": ("path", name), "input": "x" * 81}
+    details = validation_details([error | {"ctx": {"max_length": 80}}])
+    path = instance.replace("{" + name + "}", "x" * 81)
+    return invalid(details, path).model_dump(mode="json", exclude_none=True)
 
 
 @dataclass
@@ -86,18 +93,9 @@ class Context:
         self, path: str, query: type[QueryBase], *statuses: int, what: str = ""
     ) -> dict[int, dict[str, Any]]:
         """Real examples of this operation's errors (400 always, 404 and 422 as named)."""
-        accepted = ", ".join(sorted(query.model_fields)) or "none"
-        examples = {
-            400: problem_example(
-                400,
-                "Bad query parameter(s): 'colour'.",
-                path,
-                location="query",
-                name="colour",
-                message="unknown parameter",
-                accepted=accepted,
-            )
-        }
+        detail, errors = unknown_parameters(["colour"], sorted(query.model_fields))
+        said = [ProblemDetail(**e) for e in errors]
+        examples = {400: problem(400, detail, path, said).model_dump(exclude_none=True)}
         if 404 in statuses:
             instance = path.split("{", 1)[0] + "no-such-id"
             examples[404] = problem_example(404, f"No {what} with id 'no-such-id'.", instance)

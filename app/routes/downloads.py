@@ -16,7 +16,7 @@ from app.dataset.package import MATRIX_NAME, MATRIX_PATH, Package, build_package
 from app.dataset.spreadsheet import XLSX_MEDIA_TYPE, workbook
 from app.openapi import download_responses, problem_example
 from app.problems import not_found
-from app.routes.context import Context
+from app.routes.context import Context, overlong_id
 from app.routes.listing import CSV_MEDIA_TYPE
 from app.routes.params import QueryBase
 from app.routes.querystring import query
@@ -132,15 +132,7 @@ def add_tables(r: APIRouter, ctx: Context, package: Package) -> None:
     errors = {
         400: ctx.errors(path, QueryBase)[400],
         404: problem_example(404, "No table with id 'colours'.", "/datapackage/colours.csv"),
-        422: problem_example(
-            422,
-            "Invalid parameter(s): table.",
-            f"/datapackage/{'x' * 81}.csv",
-            location="path",
-            name="table",
-            message=f"String should have at most 80 characters, not '{'x' * 80}'",
-            accepted="at most 80",
-        ),
+        422: overlong_id("table", path),
     }
     example = first_rows(package.tables["summits"].csv)
 

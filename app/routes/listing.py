@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app import schemas
 from app.dataset.package import to_csv as write_csv
-from app.edge.negotiation import prefers_csv
+from app.edge.negotiation import is_ignored, parameter_name, prefers_csv
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 # What a CSV says of each related object of a list, beside its id (`themes.name`).
@@ -77,7 +77,10 @@ def pagination_links(request: Request, total: int, limit: int, offset: int) -> s
 
 
 def _other_params(request: Request, dropped: tuple[str, ...]) -> str:
-    return urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in dropped])
+    """The parameters as the app reads them (`name[]` as `name`, none of the ignored), so
+    that links depend on nothing the cache key leaves out."""
+    read = ((parameter_name(k), v) for k, v in request.query_params.multi_items())
+    return urlencode([(k, v) for k, v in read if k not in dropped and not is_ignored(k)])
 
 
 def _links(*links: str | None) -> dict[str, str]:

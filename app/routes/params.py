@@ -153,7 +153,6 @@ class Types:
             "ChangeCollection", [x.collection for x in RESOURCES], "A collection of records."
         )
         self.fields: dict[str, type[StrEnum]] = {}
-        ids = ", ".join(f"`{c.id}`" for c in catalog.countries)
         aliases = [k for c in catalog.countries for k in (c.id, c.alpha3, c.numeric, c.name)]
         # Every accepted form, case-insensitively, spelt out for JSON Schema's regex: one
         # plain string type, which every generator reads (no union with the ids' enum).
@@ -162,8 +161,9 @@ class Types:
             str,
             Field(
                 pattern=f"^(?:{alternatives})$",
-                description=f"A country: its id ({ids}), alpha-3 code, numeric code or "
+                description="A country's id (the examples), alpha-3 code, numeric code or "
                 "English name, case-insensitive.",
+                examples=[c.id for c in catalog.countries],
             ),
         ]
 
@@ -182,7 +182,8 @@ class Types:
             ),
             offset=(Integer, Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")),
             **self.shape(name, model, sortable),
-            format=optional(Format, "`csv` answers 303 See Other to this collection's `.csv`."),
+            # Accepted, not declared: README.md ("CSV") says why.
+            format=(SkipJsonSchema[Format | None], Field(None)),  # type: ignore[misc]
             **filters,
         )
 

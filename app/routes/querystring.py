@@ -1,9 +1,10 @@
 """Reading an operation's query string into its query model: one dependency per operation.
 
 An unknown parameter, or a single-valued one given twice, is a 400 naming what the
-operation accepts; the values are then validated by the model, once (a 422 through
-app/problems.py). The document's query parameters are generated from the same models
-(`parameters`), so what it declares is what this accepts.
+operation accepts (`name[]` is `name`; `_` and `utm_*` are not read at all); the values
+are then validated by the model, once (a 422 through app/problems.py). The document's query
+parameters are generated from the same models (`parameters`), so what it declares is what
+this accepts (`format`, on a collection, is accepted and not declared: README.md, "CSV").
 """
 
 import functools
@@ -15,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from app.edge.negotiation import is_ignored, parameter_name
+from app.explain import unknown_parameters
 from app.problems import ProblemError
 from app.routes.params import is_list
 
@@ -29,7 +32,6 @@ class QueryReader:
         self.model = model
         self.accepted = frozenset(model.model_fields)
         self.lists = frozenset(n for n, f in model.model_fields.items() if is_list(f.annotation))
-        self.listing = ", ".join(sorted(self.accepted)) or "none"
 
     async def __call__(self, request: Request) -> BaseModel:
         # What each parameter accepts, worked out when a 422 asks (app/problems.py).
@@ -47,11 +49,14 @@ class QueryReader:
         data: dict[str, Any] = {}
         unknown: list[str] = []
         repeated: list[str] = []
-        for key, value in request.query_params.multi_items():
+        for raw_key, value in request.query_params.multi_items():
+            key = parameter_name(raw_key)  # `sort[]` is `sort` (app/edge/negotiation.py)
+            if is_ignored(key):
+                continue
             if key in self.lists:
                 data.setdefault(key, []).append(value)
             elif key not in self.accepted:
-                unknown.append(key)
+                unknown.append(raw_key)
             elif key in data:
                 repeated.append(key)
             else:
@@ -61,18 +66,17 @@ class QueryReader:
         return data
 
     def refusal(self, unknown: list[str], repeated: list[str]) -> ProblemError:
-        errors = [
-            {"location": "query", "name": k[:100], "message": "unknown parameter"}
-            | {"accepted": self.listing}
-            for k in dict.fromkeys(unknown)
-        ][:MAX_NAMED]
-        errors += [
-            {"location": "query", "name": k, "message": "given more than once"}
-            | {"accepted": "a single value"}
-            for k in dict.fromkeys(repeated)
-        ]
-        named = ", ".join(repr(e["name"]) for e in errors)
-        return ProblemError(400, f"Bad query parameter(s): {named}.", errors)
+        detail, errors = unknown_parameters(
+            [k[:100] for k in dict.fromkeys(unknown)][:MAX_NAMED], sorted(self.accepted)
+        )
+        takes = accepts(self.model)
+        for k in dict.fromkeys(repeated):
+            message = f"{k} takes one value: send it once."
+            errors.append({"location": "query", "name": k, "message": message})
+            errors[-1] |= {"accepted": takes[k]} if k in takes else {}
+        if not unknown:
+            detail = " ".join(e["message"] for e in errors)
+        return ProblemError(400, detail, errors)
 
 
 def query(model: type[BaseModel]) -> Callable[[Endpoint], Endpoint]:
@@ -93,8 +97,8 @@ def query_model(endpoint: Callable[..., Any]) -> type[BaseModel] | None:
 
 
 @functools.cache
-def accepts(model: type[BaseModel]) -> dict[str, str]:
-    """What each parameter of `model` accepts, in words."""
+def accepts(model: type[BaseModel]) -> dict[str, list[str]]:
+    """What each parameter of `model` accepts: its values, or a phrase."""
     schema = model.model_json_schema()
     properties = schema.get("properties", {}).items()
     return {name: describe(prop, schema.get("$defs", {})) for name, prop in properties}
@@ -129,26 +133,43 @@ def _parameter(name: str, schema: dict[str, Any], required: bool) -> dict[str, A
     if "description" in schema:
         param["description"] = schema["description"]
     if schema.get("type") == "array":
-        # Declared as repeated (`fields=a&fields=b`); `fields=a,b` is accepted as well.
+        # Declared as repeated (`fields=a&fields=b`); `fields=a,b` and `fields[]=a` (the
+        # `qs`/axios style, which no style of OpenAPI's names) are accepted as well.
         param["style"], param["explode"] = "form", True
+        said = f"{param['description']} " if "description" in param else ""
+        param["description"] = f"{said}Repeat it, separate values by commas, or send `{name}[]`."
     return param
 
 
-def describe(schema: dict[str, Any], defs: dict[str, Any]) -> str:
-    """What a parameter's JSON schema accepts, in words."""
+def describe(schema: dict[str, Any], defs: dict[str, Any]) -> list[str]:
+    """What a parameter's JSON schema accepts: its values where they are listed, otherwise
+    a phrase (`an integer from 1 to 200`)."""
     if "$ref" in schema:
         return describe(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
     if "anyOf" in schema:
-        return " or ".join(describe(s, defs) for s in schema["anyOf"])
+        return [said for s in schema["anyOf"] for said in describe(s, defs)]
     if "enum" in schema:
-        return "one of: " + ", ".join(str(v) for v in schema["enum"])
+        return [str(v) for v in schema["enum"]]
     if schema.get("type") == "array":
-        return describe(schema["items"], defs) + " (repeated, or comma-separated)"
-    if "pattern" in schema and "description" in schema:
-        return str(schema["description"]).removesuffix(".")
-    words = {"integer": "an integer", "string": "text", "boolean": "true or false"}.get(
-        schema.get("type", ""), "a value"
-    )
-    bounds = [("minimum", ">= {}"), ("maximum", "<= {}"), ("minLength", "at least {} characters")]
-    bounds += [("maxLength", "at most {} characters")]
-    return ", ".join([words, *(text.format(schema[k]) for k, text in bounds if k in schema)])
+        return describe(schema["items"], defs)
+    if schema.get("type") == "boolean":
+        return ["true", "false"]
+    if "description" in schema and schema.get("pattern", r"\S") != r"\S":  # its own words
+        return [*map(str, schema.get("examples", ())), str(schema["description"]).removesuffix(".")]
+    return [_phrase(schema)]
+
+
+def _phrase(schema: dict[str, Any]) -> str:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if schema.get("type") == "integer":
+        if low is not None and high is not None:
+            return f"an integer from {low} to {high}"
+        return "an integer" + (f" of {low} or more" if low is not None else "")
+    shortest, longest = schema.get("minLength"), schema.get("maxLength")
+    if shortest is not None and longest is not None:
+        said = f"text of {shortest} to {longest} characters"
+    elif longest is not None:
+        said = f"text of at most {longest} characters"
+    else:
+        said = "text"
+    return said + (", not blank" if schema.get("pattern") == r"\S" else "")

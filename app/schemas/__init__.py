@@ -11,6 +11,7 @@ from app.schemas.records import (
     Change,
     Citation,
     Country,
+    CountryNames,
     CountryRole,
     Event,
     Leader,
@@ -27,7 +28,16 @@ from app.schemas.records import (
     ThemeGroup,
     ValueClaim,
 )
-from app.schemas.service import DatasetInfo, FacetCount, Health, Index, Meta, Page, SearchHit
+from app.schemas.service import (
+    DatasetInfo,
+    FacetCount,
+    Health,
+    Index,
+    Meta,
+    Page,
+    ProblemType,
+    SearchHit,
+)
 
 __all__ = [
     "Agreement",
@@ -35,6 +45,7 @@ __all__ = [
     "Change",
     "Citation",
     "Country",
+    "CountryNames",
     "CountryRole",
     "DatasetInfo",
     "Event",
@@ -47,6 +58,7 @@ __all__ = [
     "Page",
     "Party",
     "Priority",
+    "ProblemType",
     "SearchHit",
     "Source",
     "Speaker",

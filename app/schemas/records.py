@@ -79,6 +79,20 @@ class CountryRole(Summary):
     role: ParticipantRole = Field(description="Host or participant.")
 
 
+class CountryNames(Out):
+    """A country's name in English, Russian and Chinese and in each participant's official
+    languages, as CLDR (Unicode's locale data) gives it."""
+
+    en: str = Field(description="English.")
+    ru: str = Field(description="Russian.")
+    zh: str = Field(description="Chinese (simplified).")
+    kk: str = Field(description="Kazakh.")
+    ky: str = Field(description="Kyrgyz.")
+    tg: str = Field(description="Tajik.")
+    tk: str = Field(description="Turkmen.")
+    uz: str = Field(description="Uzbek (Latin script).")
+
+
 class Country(Out):
     """A participating country."""
 
@@ -102,6 +116,11 @@ class Country(Out):
     endorsement_count: int
     """How many of those are endorsements of another leader's priorities
     (`priority_count - endorsement_count` is what the leader stated himself)."""
+    flag: str = Field(examples=["🇰🇬"])
+    """The flag emoji: the alpha-2 code as regional indicator symbols."""
+    names: CountryNames = Field(description="The name in the region's languages (CLDR).")
+    languages: list[str] = Field(examples=[["ky", "ru"]])
+    """The country's official languages as CLDR lists them: codes of `names`."""
 
 
 class Leader(Out):

@@ -100,3 +100,13 @@ class Index(Out):
     dataset_version: str = Field(description="The dataset version served.")
     links: dict[str, str]
     """Paths of every collection, the search, the metadata and the docs."""
+
+
+class ProblemType(Out):
+    """What one kind of problem means: the page its `type` URI answers."""
+
+    type: str = Field(description="The problem type's URI, as problems carry it.")
+    title: str = Field(description="Its title, as problems carry it.")
+    status: int | None
+    """The HTTP status it comes with; null for `/problems/error`, which any other has."""
+    description: str = Field(description="When it happens and what to do about it.")

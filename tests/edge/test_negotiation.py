@@ -36,7 +36,10 @@ PLAIN = [
     (b"&&a=1&&", "a=1"),
     (b"=x&a", "=x&a="),
     (b"x=1,2&x=3", "x=1%2C2&x=3"),
-    (b"Z=1&a=2&_=3&.=4&~=5&-=6", "-=6&.=4&Z=1&_=3&a=2&~=5"),
+    (b"Z=1&a=2&__=3&.=4&~=5&-=6", "-=6&.=4&Z=1&__=3&a=2&~=5"),
+    # What clients add by themselves is no parameter: `_`, `utm_*` (but `_x`, `utm` stay).
+    (b"sort=name&_=1733&utm_source=x&utm_medium=y", "sort=name"),
+    (b"_x=1&utm=2&_=3", "_x=1&utm=2"),
     (b"", ""),
     (b"a", "a="),
     (b",=,", "%2C=%2C"),
@@ -52,6 +55,10 @@ PARSED = [
     (b"b=1;a=2", "b=1%3Ba%3D2"),  # `;` separates nothing
     (b"q=%FF", "q=%EF%BF%BD"),  # invalid UTF-8 is U+FFFD
     (b"b=%31&a=2&a=%31", "a=2&a=1&b=1"),  # sorted by name only: a repeated name keeps its order
+    # `name[]` is `name`, raw or percent-encoded (axios sends it raw, `qs` encoded).
+    (b"sort[]=name&utm_source=x&_=1", "sort=name"),
+    (b"sort%5B%5D=-name&fields[]=id&sort=id", "fields=id&sort=-name&sort=id"),
+    (b"utm_source%5B%5D=x&a[]b=1", "a%5B%5Db=1"),  # brackets inside a name are its own
 ]
 
 
@@ -80,6 +87,7 @@ def test_query_names() -> None:
     assert query_names(b"&&") == []
     assert query_names(b"v=1&b&v=2&=x") == ["v", "b", ""]
     assert query_names(b"caf%C3%A9=1&%ff=2") == ["café", "\ufffd"]
+    assert query_names(b"v[]=1&_=2&utm_campaign=3&v=4") == ["v"]
 
 
 # --- Accept ------------------------------------------------------------------------------
