@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         description="Serve the file only if its bytes have this sha256 (summit-api serve "
         "sets it for its workers)",
     )
+    # On for `summit-api serve` (a JSON line per request on stdout); bench/ turns it off.
+    access_log: bool = Field(
+        default=True, description="One JSON access-log line per request (logger summit.access)"
+    )
     # Comma-separated (`https://a.example,https://b.example`) or a JSON list.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
 

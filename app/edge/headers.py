@@ -36,7 +36,7 @@ DOCS_SECURITY_HEADERS = (
 SECURITY_HEADER_NAMES = frozenset(name for name, _ in DOCS_SECURITY_HEADERS)
 
 CORS_ALLOW_HEADERS = ("Accept", "If-None-Match", "Content-Type")
-CORS_EXPOSE_HEADERS = ("ETag", "Link", "X-Total-Count", "Content-Disposition")
+CORS_EXPOSE_HEADERS = ("ETag", "Link", "X-Total-Count", "Content-Disposition", "X-Request-ID")
 CORS_MAX_AGE = 86400
 ANY_ORIGIN_HEADERS = (
     (b"access-control-allow-origin", b"*"),
