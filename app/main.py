@@ -166,11 +166,16 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             raise SystemExit(exit_for(exc)) from None
     db, catalog = load_catalog(settings)
     api = create_api(Context(catalog, db, settings.public_url))
-    app = edge(api, api, settings, openapi.HEADERS)
+    app = edge(api, api, settings, openapi.HEADERS, dataset_labels(catalog))
     # Everything built so far lives as long as the process: out of the collector's view.
     gc.collect()
     gc.freeze()
     return app
+
+
+def dataset_labels(catalog: Catalog) -> dict[str, str]:
+    """What `/metrics` says this process serves (`summit_dataset_info`)."""
+    return {"version": catalog.info.version, "database_sha256": catalog.database_sha256}
 
 
 def exit_for(exc: Exception) -> int:

@@ -44,6 +44,11 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": STRING,
     },
     "Location": {"description": "Where the representation asked for is.", "schema": STRING},
+    "X-Request-ID": {
+        "description": "This request's id, on every answer and in the server's access log: the "
+        "request's own `X-Request-ID` when it is 1-128 of `A-Za-z0-9._-`, else a new one.",
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$"},
+    },
 }
 CACHED = ("ETag", "Cache-Control", "Vary")
 
@@ -238,6 +243,8 @@ def _finish_operation(operation: dict[str, Any], edge_errors: dict[int, dict[str
             "headers": _headers(*CACHED),
         }
     declared.update({str(k): v for k, v in error_responses(edge_errors).items()})
+    for response in declared.values():  # app/edge/observe.py adds it to every answer
+        response.setdefault("headers", {}).update(_headers("X-Request-ID"))
     for param in operation.get("parameters", []):
         if param["in"] == "path" and "examples" in param["schema"]:
             # Swagger UI prefills Try-it-out from the parameter's own `example`.

@@ -101,6 +101,9 @@ def _one_worker(settings: Settings, host: str, port: int) -> int:
 
 def _run(app: Any, settings: Settings, host: str, port: int) -> None:
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    from app.edge.observe import logging_config
 
     uvicorn.run(
         app,
@@ -113,7 +116,9 @@ def _run(app: Any, settings: Settings, host: str, port: int) -> None:
         backlog=settings.backlog,
         loop="uvloop",
         http="httptools",
+        # uvicorn's own access log is off: ours (ACCESS_LOG) has the route, cache, request id.
         access_log=False,
+        log_config=logging_config(LOGGING_CONFIG) if settings.access_log else LOGGING_CONFIG,
         server_header=False,
         proxy_headers=False,
     )

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         description="The API's public base URL (https://api.example.org): what "
         "`links=absolute` makes CSV links absolute with; unset, it answers 400",
     )
+    # On for `summit-api serve` (a JSON line per request on stdout); bench/ turns it off.
+    access_log: bool = Field(
+        default=True, description="One JSON access-log line per request (logger summit.access)"
+    )
     # Comma-separated (`https://a.example,https://b.example`) or a JSON list.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
 

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.dataset.catalog import Catalog
 from app.edge import edge
-from app.main import create_api, create_app, load_catalog
+from app.main import create_api, create_app, dataset_labels, load_catalog
 from app.openapi import HEADERS
 from app.routes.context import Context
 from app.settings import Settings
@@ -85,7 +85,7 @@ def hit_ratio(db_path: Path, stream: list[str]) -> float:
     db, catalog = load_catalog(settings)
     api = create_api(Context(catalog, db))
     inner = Counting(api)
-    app = edge(api, inner, settings, HEADERS)
+    app = edge(api, inner, settings, HEADERS, dataset_labels(catalog))
     half = len(stream) // 2
     asyncio.run(_replay(app, stream[:half]))
     inner.calls = 0
@@ -127,7 +127,9 @@ def openapi_build(db_path: Path, repeat: int) -> tuple[int, float]:
     settings = Settings(database_url=f"sqlite:///{db_path}")
     db, catalog = load_catalog(settings)
     api = create_api(Context(catalog, db))
-    status, body = asyncio.run(asgi_get(edge(api, api, settings, HEADERS), "/openapi.json", {}))
+    status, body = asyncio.run(
+        asgi_get(edge(api, api, settings, HEADERS, dataset_labels(catalog)), "/openapi.json", {})
+    )
     if status != 200:
         raise SystemExit(f"/openapi.json answered {status}")
     times = []

@@ -118,7 +118,10 @@ def test_the_document_declares_410_with_a_real_answer(
     example = declared["content"]["application/problem+json"]["example"]
     assert example["instance"] == path.split("{")[0] + retired
     assert client.get(example["instance"]).json() == example
-    assert declared["headers"] == {"Link": {"$ref": "#/components/headers/Link"}}
+    assert declared["headers"] == {
+        "Link": {"$ref": "#/components/headers/Link"},
+        "X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"},
+    }
 
 
 def test_no_410_where_nothing_was_retired(client: TestClient) -> None:
@@ -140,7 +143,10 @@ def test_the_document_declares_301_only_where_a_record_was_renamed(client: TestC
         "/statements/{statement_id}": {"301"},
     }
     moved = operation(client, "/statements/{statement_id}")["responses"]["301"]
-    assert moved["headers"] == {"Location": {"$ref": "#/components/headers/Location"}}
+    assert moved["headers"] == {
+        "Location": {"$ref": "#/components/headers/Location"},
+        "X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"},
+    }
 
 
 # --- a renamed record and a record gone for good, in a copy of the seeds -------------------
@@ -196,6 +202,9 @@ def test_a_record_with_no_successor_is_gone_without_a_link(renamed: TestClient) 
 
 def test_the_document_declares_the_301_where_a_record_was_renamed(renamed: TestClient) -> None:
     declared = operation(renamed, "/priorities/{priority_id}")["responses"]
-    assert declared["301"]["headers"] == {"Location": {"$ref": "#/components/headers/Location"}}
+    assert declared["301"]["headers"] == {
+        "Location": {"$ref": "#/components/headers/Location"},
+        "X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"},
+    }
     assert "410" in declared  # the belt-and-road priority is still gone
     assert "410" in operation(renamed, "/countries/{country_id}")["responses"]

@@ -19,12 +19,14 @@ from app.edge.negotiation import (
     CSV,
     JSON,
     MAX_MEMO_KEY,
-    MAX_PARSED_HEADER,
     accepts_gzip,
     etag_matches,
+    joined,
+    merge_vary,
     normalise_query,
     prefers_csv,
 )
+from app.edge.observe import EXCHANGE, Exchange
 from app.edge.store import Entry, Header, Store, make_entry
 
 MIN_GZIP_SIZE = 500
@@ -89,21 +91,6 @@ def _no_store(start: Message) -> bool:
     )
 
 
-def _joined(previous: bytes | None, value: bytes) -> bytes:
-    """Repeated header lines as one list value, cut at what the parsers read."""
-    joined = value if previous is None else previous + b"," + value
-    return joined[:MAX_PARSED_HEADER]
-
-
-def _merge_vary(vary: list[str], value: bytes) -> None:
-    known = {token.lower() for token in vary}
-    for token in value.decode("latin-1").split(","):
-        token = token.strip()
-        if token and token.lower() not in known:
-            vary.append(token)
-            known.add(token.lower())
-
-
 class HttpCache:
     """ETag, 304, Cache-Control, Vary, gzip and a bounded LRU of whole responses.
 
@@ -134,7 +121,7 @@ class HttpCache:
         self.misses = 0
 
     def stats(self) -> dict[str, int]:
-        """Entry count and byte total against their bounds, and hits and misses so far."""
+        """Entry count and byte total against their bounds; hits, misses, evictions so far."""
         store = self.store
         return {
             "entries": len(store.entries),
@@ -143,6 +130,7 @@ class HttpCache:
             "max_bytes": store.max_bytes,
             "hits": self.hits,
             "misses": self.misses,
+            "evictions": store.evictions,
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -158,9 +146,9 @@ class HttpCache:
                 if accept is None:  # the first, as Starlette's `headers.get` reads it
                     accept = value
             elif name == b"accept-encoding":
-                accept_encoding = _joined(accept_encoding, value)
+                accept_encoding = joined(accept_encoding, value)
             elif name == b"if-none-match":
-                if_none_match = _joined(if_none_match, value)
+                if_none_match = joined(if_none_match, value)
         key = _new_key(
             Key,
             (
@@ -172,13 +160,16 @@ class HttpCache:
             ),
         )
         entry = self.store.get(key)
+        exchange: Exchange | None = scope.get(EXCHANGE)
         if entry is None:
             self.misses += 1
-            entry = await self._fetch(scope, receive, send, key)
+            entry = await self._fetch(scope, receive, send, key, exchange)
             if entry is None:
                 return  # not a 200: already sent as the app sent it
         else:
             self.hits += 1
+            if exchange is not None:
+                exchange.cache, exchange.route = "hit", entry.route
         # The stored header tuples go out as they are (ASGI takes any iterable of pairs).
         if if_none_match is not None and etag_matches(if_none_match, entry.etag):
             headers = entry.not_modified_headers
@@ -204,9 +195,11 @@ class HttpCache:
             }
         return inner
 
-    async def _fetch(self, scope: Scope, receive: Receive, send: Send, key: Key) -> Entry | None:
-        """Ask the app for the full GET; store a 200 if allowed and return it, else stream the
-        response through (body dropped for HEAD) and return None."""
+    async def _fetch(
+        self, scope: Scope, receive: Receive, send: Send, key: Key, exchange: Exchange | None
+    ) -> Entry | None:
+        """Ask the app for the full GET, noting the route it matched; store a 200 if allowed
+        and return it, else stream the response through (no body for HEAD) and return None."""
         head = scope["method"] == "HEAD"
         start: Message | None = None
         chunks: list[bytes] = []
@@ -227,7 +220,11 @@ class HttpCache:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        await self.app(self._inner_scope(scope, key), receive, capture)
+        inner = self._inner_scope(scope, key)
+        await self.app(inner, receive, capture)
+        route: str | None = getattr(inner.get("route"), "path", None)
+        if exchange is not None:
+            exchange.cache, exchange.route = "miss", route
         if passing or start is None:
             return None
         storable = self._admit(key)
@@ -237,7 +234,7 @@ class HttpCache:
             # buffer (a 6 KB body can hold 64 KB), which a long-lived cache must not inherit.
             # Other bodies (CSV, the 340 KB database file) are exact: stored as they are.
             body = bytes(memoryview(chunks[0]))
-        entry, storable = self._build(key, start.get("headers", ()), body, storable)
+        entry, storable = self._build(key, start.get("headers", ()), body, storable, route)
         if storable:
             self.store.put(key, entry)
         return entry
@@ -250,7 +247,7 @@ class HttpCache:
         return self.store.admit(key)
 
     def _build(
-        self, key: Key, app_headers: Iterable[Any], body: bytes, storable: bool
+        self, key: Key, app_headers: Iterable[Any], body: bytes, storable: bool, route: str | None
     ) -> tuple[Entry, bool]:
         """The entry for the app's 200, and whether it may be stored."""
         content_type = b""
@@ -262,7 +259,7 @@ class HttpCache:
             name, value = bytes(raw_name).lower(), bytes(raw_value)
             if name in _REPLACED:
                 if name == b"vary":
-                    _merge_vary(vary, value)
+                    merge_vary(vary, value)
                 continue
             if name == b"content-type":
                 content_type = value
@@ -282,8 +279,8 @@ class HttpCache:
         digest = hashlib.sha256(content_type + b"\n" + body).hexdigest()[:32]
         has_gzip = not encoded and len(body) >= MIN_GZIP_SIZE and _compressible(content_type)
         if has_gzip:
-            _merge_vary(vary, b"Accept-Encoding")
-        _merge_vary(vary, self.key_vary)
+            merge_vary(vary, b"Accept-Encoding")
+        merge_vary(vary, self.key_vary)
         if has_gzip and key.gzip:
             body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             etag = f'"{digest}-gz"'.encode()
@@ -298,5 +295,5 @@ class HttpCache:
         headers += [(b"content-length", str(len(body)).encode()), *validators]
         not_modified += validators
         key_bytes = len(key.path) + len(key.query) + sum(len(v or b"") for v in key.key_values)
-        entry = make_entry(headers, not_modified, body, etag, key_bytes)
+        entry = make_entry(headers, not_modified, body, etag, key_bytes, route)
         return entry, storable and self.store.fits(entry)

@@ -1,6 +1,7 @@
-"""Pure functions over request values (no ASGI): the normalised query string of the cache key,
-the parameter names of a query string, and what `Accept`, `Accept-Encoding` and
-`If-None-Match` select. Each reads a bounded prefix of its input; short inputs are memoised.
+"""Pure functions over header and query values (no ASGI): the normalised query string of the
+cache key, the parameter names of a query string, what `Accept`, `Accept-Encoding` and
+`If-None-Match` select, and how repeated headers and `Vary` values join. Each reads a bounded
+prefix of its input; short inputs are memoised.
 
 The query conventions clients follow by themselves are read here, once, for the cache key
 and the app alike: `name[]` is `name` (the `qs`/axios style), and the parameters pages and
@@ -162,3 +163,19 @@ def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
         if tag == etag:
             return True
     return False
+
+
+def joined(previous: bytes | None, value: bytes) -> bytes:
+    """Repeated header lines as one list value, cut at what the parsers read."""
+    joined = value if previous is None else previous + b"," + value
+    return joined[:MAX_PARSED_HEADER]
+
+
+def merge_vary(vary: list[str], value: bytes) -> None:
+    """Add the tokens of a `Vary` value to `vary`, each once, whatever its case."""
+    known = {token.lower() for token in vary}
+    for token in value.decode("latin-1").split(","):
+        token = token.strip()
+        if token and token.lower() not in known:
+            vary.append(token)
+            known.add(token.lower())

@@ -30,6 +30,7 @@ class Entry:
     body: bytes
     etag: bytes
     size: int
+    route: str | None  # the route template that made it, for the metrics of its hits
 
 
 def make_entry(
@@ -38,6 +39,7 @@ def make_entry(
     body: bytes,
     etag: bytes,
     key_bytes: int,
+    route: str | None = None,
 ) -> Entry:
     """An entry with its size: key, body, headers and Python's per-object overhead."""
     size = (
@@ -48,7 +50,7 @@ def make_entry(
         + sum(map(len, chain.from_iterable(headers)))
         + 8 * len(not_modified)  # the same tuples again, in a second tuple
     )
-    return Entry(tuple(headers), tuple(not_modified), body, etag, size)
+    return Entry(tuple(headers), tuple(not_modified), body, etag, size, route)
 
 
 class Store(Generic[K]):
@@ -61,6 +63,7 @@ class Store(Generic[K]):
         self.max_entry_bytes = self.max_bytes // 8
         self.entries: OrderedDict[K, Entry] = OrderedDict()
         self.total_bytes = 0
+        self.evictions = 0
         # Hashes of keys asked for once (a direct-mapped table, 64 KB); None admits at once.
         self.doorkeeper = array("q", bytes(8 * DOORKEEPER_SLOTS)) if admit_on_second else None
 
@@ -99,3 +102,4 @@ class Store(Generic[K]):
         while len(self.entries) > self.max_entries or self.total_bytes > self.max_bytes:
             _, evicted = self.entries.popitem(last=False)
             self.total_bytes -= evicted.size
+            self.evictions += 1

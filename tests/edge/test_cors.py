@@ -18,7 +18,10 @@ from tests.support import LiveServer, assert_problem, live_server
 PAGE = "https://newsroom.example"
 # What OpenTelemetry, Sentry and jQuery add to a page's requests.
 TRACING = "traceparent, sentry-trace, baggage, X-Requested-With"
-EXPOSED = {"etag", "link", "x-total-count", "x-rows", "content-disposition", "location", "vary"}
+EXPOSED = {
+    *("etag", "link", "x-total-count", "x-rows", "content-disposition", "location", "vary"),
+    "x-request-id",
+}
 
 
 @pytest.fixture(scope="module")

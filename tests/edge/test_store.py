@@ -56,8 +56,10 @@ def test_the_byte_total_is_kept_and_bounded() -> None:
         assert store.total_bytes == sum(e.size for e in store.entries.values())
         assert store.total_bytes <= store.max_bytes
     assert list(store.entries) == [7, 8, 9]
+    assert store.evictions == 7
     store.put(9, entry())  # the same key again replaces, not adds
     assert store.total_bytes == 3 * one.size
+    assert store.evictions == 7
 
 
 def test_replacing_a_key_keeps_the_byte_total_right() -> None:
